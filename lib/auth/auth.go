@@ -1,0 +1,167 @@
+// Package auth locates and reads the credential files other tools keep on
+// disk. Files are opened read-only and never written. A missing file means
+// "not configured"; an unreadable or malformed one is a classified
+// *quota.Error for the platforms that depend on it only.
+package auth
+
+import (
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/mystatus/mystatus/lib/quota"
+)
+
+// Paths holds the directories credential files are looked up in. Build it
+// with [PathsFromEnv]; tests build it by hand.
+type Paths struct {
+	Home      string // $HOME or %USERPROFILE%
+	XDGData   string // $XDG_DATA_HOME, default ~/.local/share
+	XDGConfig string // $XDG_CONFIG_HOME, default ~/.config
+	AppData   string // %APPDATA% (Windows only)
+	ABVData   string // $ABV_DATA_DIR (Antigravity-Manager), default ~/.antigravity_tools
+	GOOS      string
+}
+
+// PathsFromEnv resolves the paths from environment variables.
+func PathsFromEnv(getenv func(string) string) Paths {
+	p := Paths{GOOS: runtime.GOOS}
+	p.Home = getenv("HOME")
+	if p.Home == "" {
+		p.Home = getenv("USERPROFILE")
+	}
+	p.XDGData = getenv("XDG_DATA_HOME")
+	if p.XDGData == "" || !filepath.IsAbs(p.XDGData) {
+		p.XDGData = filepath.Join(p.Home, ".local", "share")
+	}
+	p.XDGConfig = getenv("XDG_CONFIG_HOME")
+	if p.XDGConfig == "" || !filepath.IsAbs(p.XDGConfig) {
+		p.XDGConfig = filepath.Join(p.Home, ".config")
+	}
+	p.AppData = getenv("APPDATA")
+	if p.AppData == "" && p.GOOS == "windows" {
+		p.AppData = filepath.Join(p.Home, "AppData", "Roaming")
+	}
+	p.ABVData = getenv("ABV_DATA_DIR")
+	if p.ABVData == "" {
+		p.ABVData = filepath.Join(p.Home, ".antigravity_tools")
+	}
+	return p
+}
+
+// OpenCodeAuth is the path of OpenCode's auth.json.
+func (p Paths) OpenCodeAuth() string { return filepath.Join(p.XDGData, "opencode", "auth.json") }
+
+// OpenCodeConfigDir is OpenCode's configuration directory.
+func (p Paths) OpenCodeConfigDir() string { return filepath.Join(p.XDGConfig, "opencode") }
+
+// File is a read credential file.
+type File struct {
+	Path    string
+	Data    []byte
+	ModTime time.Time
+	Mode    fs.FileMode
+}
+
+// Get returns the gjson value at path (paths are code constants).
+func (f *File) Get(path string) gjson.Result { return gjson.GetBytes(f.Data, path) }
+
+// Store reads credential files, remembering each by path, size and mtime
+// so an unchanged file is not re-read (the plugin host lives long).
+// It is safe for concurrent use.
+type Store struct {
+	Paths Paths
+	mu    sync.Mutex
+	cache map[string]*File
+}
+
+// NewStore returns a store over paths.
+func NewStore(p Paths) *Store { return &Store{Paths: p, cache: map[string]*File{}} }
+
+// ErrMissing is returned (wrapped in a *quota.Error of kind file_missing)
+// when a file does not exist.
+var ErrMissing = fs.ErrNotExist
+
+// Read returns the file at path, validated as JSON. Errors are
+// *quota.Error of kind file_missing, file_unreadable or file_malformed.
+func (s *Store) Read(path string) (*File, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fileErr(path, err)
+	}
+	if st.IsDir() {
+		return nil, &quota.Error{Kind: quota.KindFileUnreadable, Path: path, Detail: "is a directory"}
+	}
+	s.mu.Lock()
+	if f, ok := s.cache[path]; ok && f.ModTime.Equal(st.ModTime()) && int64(len(f.Data)) == st.Size() {
+		s.mu.Unlock()
+		return f, nil
+	}
+	s.mu.Unlock()
+	data, err := readOnly(path)
+	if err != nil {
+		return nil, fileErr(path, err)
+	}
+	if !gjson.ValidBytes(data) {
+		return nil, Malformed(path, data)
+	}
+	f := &File{Path: path, Data: data, ModTime: st.ModTime(), Mode: st.Mode()}
+	s.mu.Lock()
+	if s.cache == nil {
+		s.cache = map[string]*File{}
+	}
+	s.cache[path] = f
+	s.mu.Unlock()
+	return f, nil
+}
+
+// readOnly reads a file through an O_RDONLY descriptor, refusing files
+// over 16 MiB (no credential file is that large).
+func readOnly(path string) ([]byte, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	const maxCred = 16 << 20
+	data, err := io.ReadAll(io.LimitReader(f, maxCred+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxCred {
+		return nil, errors.New("file larger than 16 MiB")
+	}
+	return data, nil
+}
+
+func fileErr(path string, err error) error {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return &quota.Error{Kind: quota.KindFileMissing, Path: path, Err: err}
+	case errors.Is(err, fs.ErrPermission):
+		return &quota.Error{Kind: quota.KindFileUnreadable, Path: path, Detail: "permission denied", Err: err}
+	}
+	return &quota.Error{Kind: quota.KindFileUnreadable, Path: path, Detail: err.Error(), Err: err}
+}
+
+// Malformed builds the file_malformed error for data read from path,
+// locating the first syntax error by line and column when possible.
+func Malformed(path string, data []byte) error {
+	detail := "not valid JSON"
+	if len(data) == 0 {
+		detail = "the file is empty"
+	} else if line, col, ok := syntaxPos(data); ok {
+		detail = "not valid JSON near line " + itoa(line) + ", column " + itoa(col)
+	}
+	return &quota.Error{Kind: quota.KindFileMalformed, Path: path, Detail: detail}
+}
+
+// IsMissing reports whether err means the file does not exist.
+func IsMissing(err error) bool { return quota.KindOf(err) == quota.KindFileMissing }

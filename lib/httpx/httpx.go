@@ -1,0 +1,246 @@
+// Package httpx is the one HTTP helper every platform uses: requests bound
+// to a context deadline, a capped response body, typed status errors with a
+// truncated body and the parsed Retry-After, and classification of
+// transport failures into [quota.Kind] values.
+package httpx
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+	"unicode/utf8"
+
+	"github.com/mystatus/mystatus/lib/quota"
+)
+
+// MaxBody is the largest response body read (1 MiB); a larger body is an
+// error of kind malformed and is never buffered whole.
+const MaxBody = 1 << 20
+
+// DetailLen is how much of an upstream body an error keeps.
+const DetailLen = 300
+
+// UserAgent is sent when a request sets none.
+const UserAgent = "mystatus"
+
+// Client sends requests. The zero value is not usable; use [New].
+type Client struct {
+	// HTTP is the shared client (keep-alive connections are reused).
+	HTTP *http.Client
+	// Timeout bounds each request, token refreshes included.
+	Timeout time.Duration
+	// MaxBody overrides [MaxBody] when positive.
+	MaxBody int64
+	// Now is the clock used for Retry-After dates.
+	Now func() time.Time
+}
+
+// New returns a client with its own transport and the given per-request
+// timeout.
+func New(timeout time.Duration) *Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 16
+	tr.ForceAttemptHTTP2 = true
+	return &Client{HTTP: &http.Client{Transport: tr}, Timeout: timeout, Now: time.Now}
+}
+
+// Response is a fully read response.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+	URL    string
+}
+
+// StatusError is a non-2xx response.
+type StatusError struct {
+	Status     int
+	Header     http.Header
+	Body       []byte // at most MaxBody bytes, for classification
+	URL        string
+	RetryAfter time.Duration // zero when absent
+}
+
+func (e *StatusError) Error() string {
+	return fmt.Sprintf("HTTP %d from %s: %s", e.Status, e.URL, Truncate(string(e.Body), DetailLen))
+}
+
+// Detail returns the body truncated for display.
+func (e *StatusError) Detail() string { return Truncate(string(e.Body), DetailLen) }
+
+// ErrBodyTooLarge reports a response body over the cap.
+var ErrBodyTooLarge = errors.New("response body exceeds the size limit")
+
+// Do sends req with the client's timeout and returns the read response. A
+// non-2xx status returns a *StatusError (and the response). Transport
+// failures return a classified *quota.Error.
+func (c *Client) Do(ctx context.Context, req *http.Request) (*Response, error) {
+	if c.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.Timeout)
+		defer cancel()
+	}
+	req = req.WithContext(ctx)
+	if req.Header.Get("User-Agent") == "" {
+		req.Header.Set("User-Agent", UserAgent)
+	}
+	shown := Redact(req.URL)
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		return nil, Classify(ctx, err, shown)
+	}
+	defer resp.Body.Close()
+	limit := c.MaxBody
+	if limit <= 0 {
+		limit = MaxBody
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return nil, Classify(ctx, err, shown)
+	}
+	if int64(len(body)) > limit {
+		// Drain nothing more: closing discards the rest without buffering it.
+		return nil, &quota.Error{Kind: quota.KindMalformed, Status: resp.StatusCode, URL: shown,
+			Detail: fmt.Sprintf("response body larger than %d bytes", limit), Err: ErrBodyTooLarge}
+	}
+	r := &Response{Status: resp.StatusCode, Header: resp.Header, Body: body, URL: shown}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		now := time.Now
+		if c.Now != nil {
+			now = c.Now
+		}
+		ra, _ := ParseRetryAfter(resp.Header.Get("Retry-After"), now())
+		return r, &StatusError{Status: resp.StatusCode, Header: resp.Header, Body: body, URL: shown, RetryAfter: ra}
+	}
+	return r, nil
+}
+
+// Get is a convenience for a GET with headers.
+func (c *Client) Get(ctx context.Context, rawURL string, header http.Header) (*Response, error) {
+	req, err := http.NewRequest(http.MethodGet, rawURL, nil)
+	if err != nil {
+		return nil, &quota.Error{Kind: quota.KindBadConfig, URL: rawURL, Err: err}
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	return c.Do(ctx, req)
+}
+
+// Post sends body with the given content type and headers.
+func (c *Client) Post(ctx context.Context, rawURL, contentType string, body []byte, header http.Header) (*Response, error) {
+	req, err := http.NewRequest(http.MethodPost, rawURL, strings.NewReader(string(body)))
+	if err != nil {
+		return nil, &quota.Error{Kind: quota.KindBadConfig, URL: rawURL, Err: err}
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	req.Header.Set("Content-Type", contentType)
+	return c.Do(ctx, req)
+}
+
+// ParseRetryAfter reads a Retry-After value: delta seconds or an HTTP date.
+func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if n < 0 {
+			return 0, false
+		}
+		if n > 365*24*3600 {
+			n = 365 * 24 * 3600
+		}
+		return time.Duration(n) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		d := t.Sub(now)
+		if d < 0 {
+			d = 0
+		}
+		return d, true
+	}
+	return 0, false
+}
+
+// Classify turns a transport error into a *quota.Error.
+func Classify(ctx context.Context, err error, shownURL string) error {
+	var qe *quota.Error
+	if errors.As(err, &qe) {
+		return err
+	}
+	k := quota.KindConnection
+	var dnsErr *net.DNSError
+	var unknownAuth x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var certErr *tls.CertificateVerificationError
+	var netErr net.Error
+	switch {
+	case errors.Is(err, context.Canceled) && ctx.Err() == context.Canceled:
+		k = quota.KindCanceled
+	case errors.Is(err, context.DeadlineExceeded):
+		k = quota.KindTimeout
+	case errors.As(err, &dnsErr):
+		k = quota.KindDNS
+		if dnsErr.IsTimeout {
+			k = quota.KindTimeout
+		}
+	case errors.As(err, &certErr), errors.As(err, &unknownAuth), errors.As(err, &hostErr):
+		k = quota.KindTLS
+	case errors.As(err, &netErr) && netErr.Timeout():
+		k = quota.KindTimeout
+	case errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET),
+		errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EHOSTUNREACH),
+		errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		k = quota.KindConnection
+	}
+	return &quota.Error{Kind: k, URL: shownURL, Detail: Truncate(stripURL(err), DetailLen), Err: err}
+}
+
+// stripURL returns the error text without the *url.Error prefix, whose URL
+// could carry a query secret.
+func stripURL(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err.Error()
+	}
+	return err.Error()
+}
+
+// Redact returns u without query string, fragment or user info.
+func Redact(u *url.URL) string {
+	if u == nil {
+		return ""
+	}
+	c := *u
+	c.User = nil
+	c.RawQuery = ""
+	c.Fragment = ""
+	return c.String()
+}
+
+// Truncate cuts s to at most n bytes on a rune boundary, adding "…",
+// and collapses newlines so a detail stays on one line.
+func Truncate(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
