@@ -1,0 +1,298 @@
+// Package report runs every configured platform concurrently and in
+// isolation and assembles their results, in the fixed platform order, into
+// a [quota.Report].
+//
+// Each platform gets its own deadline and panic recovery; accounts of all
+// platforms share one bound on requests in flight; results are cached per
+// account for a TTL and identical concurrent requests share one upstream
+// call.
+package report
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/mystatus/mystatus/lib/quota"
+)
+
+// DefaultMaxInFlight bounds account fetches running at once across all
+// platforms.
+const DefaultMaxInFlight = 16
+
+// Service produces reports. Configure the fields, then share it; it is
+// safe for concurrent use.
+type Service struct {
+	// Providers in report order.
+	Providers []quota.Provider
+	// Timeout bounds one HTTP request; a platform's whole work ends within
+	// 1.5× it.
+	Timeout time.Duration
+	// MaxInFlight bounds concurrent account fetches (DefaultMaxInFlight
+	// when zero).
+	MaxInFlight int
+	// TTL keeps account results for reuse; zero disables caching.
+	TTL time.Duration
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
+	// Demo marks reports as built from fake platforms.
+	Demo bool
+
+	once  sync.Once
+	sem   chan struct{}
+	mu    sync.Mutex
+	cache map[string]cached
+	calls map[string]*call
+}
+
+type cached struct {
+	acct quota.Account
+	at   time.Time
+}
+
+// Request selects what a report covers.
+type Request struct {
+	// Platforms limits the report to these platforms (all when empty).
+	Platforms []quota.PlatformID
+	// Refresh bypasses the cache.
+	Refresh bool
+	// Progress, when set, is called as each platform finishes, from the
+	// platform's goroutine.
+	Progress func(done, total int, p quota.PlatformID)
+}
+
+func (s *Service) init() {
+	s.once.Do(func() {
+		n := s.MaxInFlight
+		if n <= 0 {
+			n = DefaultMaxInFlight
+		}
+		s.sem = make(chan struct{}, n)
+		s.cache = map[string]cached{}
+		s.calls = map[string]*call{}
+	})
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// Budget is the time a platform may take in all: 1.5× the request timeout.
+func (s *Service) Budget() time.Duration {
+	t := s.Timeout
+	if t <= 0 {
+		t = 10 * time.Second
+	}
+	return t + t/2
+}
+
+// Platforms describes every platform without network access.
+func (s *Service) Platforms() []quota.Info {
+	out := make([]quota.Info, 0, len(s.Providers))
+	for _, p := range s.Providers {
+		out = append(out, p.Info())
+	}
+	return out
+}
+
+// Collect runs the selected, configured platforms and returns the report.
+// Platforms without credentials are left out. It returns when every
+// platform has finished or its budget is spent, or ctx is done.
+func (s *Service) Collect(ctx context.Context, req Request) quota.Report {
+	s.init()
+	rep := quota.Report{GeneratedAt: s.now(), Demo: s.Demo}
+	var chosen []quota.Provider
+	for _, p := range s.Providers {
+		if len(req.Platforms) == 0 || slices.Contains(req.Platforms, p.ID()) {
+			chosen = append(chosen, p)
+		}
+	}
+	slots := make([]*quota.Result, len(chosen))
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	done, total := 0, len(chosen)
+	for i, p := range chosen {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res := s.runPlatform(ctx, p, req.Refresh)
+			slots[i] = res
+			if req.Progress != nil && res != nil {
+				mu.Lock()
+				done++
+				d := done
+				mu.Unlock()
+				req.Progress(d, total, p.ID())
+			}
+		}()
+	}
+	wg.Wait()
+	for _, r := range slots {
+		if r != nil {
+			rep.Results = append(rep.Results, *r)
+		}
+	}
+	if len(rep.Results) == 0 {
+		rep.Supported = s.Platforms()
+	}
+	return rep
+}
+
+// runPlatform queries one platform within its budget. It returns nil when
+// the platform is not configured.
+func (s *Service) runPlatform(ctx context.Context, p quota.Provider, refresh bool) (res *quota.Result) {
+	start := s.now()
+	ctx, cancel := context.WithTimeout(ctx, s.Budget())
+	defer cancel()
+	id := p.ID()
+	defer func() {
+		if r := recover(); r != nil {
+			res = &quota.Result{Platform: id, Err: panicErr(r)}
+		}
+		if res != nil {
+			res.Duration = s.now().Sub(start)
+		}
+	}()
+	targets, err := p.Discover(ctx)
+	if err == quota.ErrNotConfigured {
+		return nil
+	}
+	if err != nil {
+		return &quota.Result{Platform: id, Err: err}
+	}
+	if len(targets) == 0 {
+		return nil
+	}
+	accts := make([]quota.Account, len(targets))
+	cachedAll := true
+	var wg sync.WaitGroup
+	for i, t := range targets {
+		if t.Err != nil {
+			accts[i] = quota.Account{Name: t.Name, Err: t.Err}
+			cachedAll = false
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a, hit := s.fetch(ctx, p, t, refresh)
+			accts[i] = a
+			if !hit {
+				cachedAll = false
+			}
+		}()
+	}
+	// Each fetch honours ctx, so Wait returns within the budget; a
+	// provider that ignored ctx is abandoned at the deadline instead.
+	finished := make(chan struct{})
+	go func() { wg.Wait(); close(finished) }()
+	select {
+	case <-finished:
+	case <-ctx.Done():
+		<-time.After(50 * time.Millisecond) // let well-behaved fetches record their timeout
+		select {
+		case <-finished:
+		default:
+			return &quota.Result{Platform: id, Err: ctxErr(ctx)}
+		}
+	}
+	return &quota.Result{Platform: id, Accounts: accts, Cached: cachedAll}
+}
+
+// call is one upstream fetch shared by every request that wants the same
+// account at the same time.
+type call struct {
+	done    chan struct{}
+	acct    quota.Account
+	waiters int
+	cancel  context.CancelFunc
+}
+
+// fetch returns one account, from cache when fresh, sharing concurrent
+// identical requests, bounded by the in-flight semaphore. The shared fetch
+// runs on its own context so one waiter leaving does not fail the others;
+// it is cancelled when the last waiter leaves.
+func (s *Service) fetch(ctx context.Context, p quota.Provider, t quota.Target, refresh bool) (quota.Account, bool) {
+	key := string(p.ID()) + "\x00" + t.Key
+	s.mu.Lock()
+	if c, ok := s.cache[key]; ok && s.TTL > 0 && !refresh && s.now().Sub(c.at) < s.TTL {
+		s.mu.Unlock()
+		return c.acct, true
+	}
+	c, ok := s.calls[key]
+	if ok {
+		c.waiters++
+	} else {
+		dl, ok := ctx.Deadline()
+		if !ok {
+			dl = s.now().Add(s.Budget())
+		}
+		shared, cancel := context.WithDeadline(context.WithoutCancel(ctx), dl)
+		c = &call{done: make(chan struct{}), waiters: 1, cancel: cancel}
+		s.calls[key] = c
+		go func() {
+			c.acct = s.fetchNow(shared, p, t)
+			s.mu.Lock()
+			delete(s.calls, key)
+			if c.acct.Err == nil && s.TTL > 0 {
+				s.cache[key] = cached{acct: c.acct, at: s.now()}
+			}
+			s.mu.Unlock()
+			cancel()
+			close(c.done)
+		}()
+	}
+	s.mu.Unlock()
+	select {
+	case <-c.done:
+		return c.acct, false
+	case <-ctx.Done():
+		s.mu.Lock()
+		c.waiters--
+		if c.waiters == 0 {
+			c.cancel()
+		}
+		s.mu.Unlock()
+		return quota.Account{Name: t.Name, Err: ctxErr(ctx)}, false
+	}
+}
+
+// ctxErr classifies a finished context: canceled or timed out.
+func ctxErr(ctx context.Context) error {
+	if ctx.Err() == context.Canceled {
+		return &quota.Error{Kind: quota.KindCanceled, Err: ctx.Err()}
+	}
+	return &quota.Error{Kind: quota.KindTimeout, Err: ctx.Err()}
+}
+
+func (s *Service) fetchNow(ctx context.Context, p quota.Provider, t quota.Target) (a quota.Account) {
+	defer func() {
+		if r := recover(); r != nil {
+			a = quota.Account{Name: t.Name, Err: panicErr(r)}
+		}
+	}()
+	select {
+	case s.sem <- struct{}{}:
+	case <-ctx.Done():
+		return quota.Account{Name: t.Name, Err: ctxErr(ctx)}
+	}
+	defer func() { <-s.sem }()
+	acct, err := p.Fetch(ctx, t)
+	if err != nil {
+		acct.Err = err
+	}
+	if acct.Name == "" {
+		acct.Name = t.Name
+	}
+	return acct
+}
+
+func panicErr(r any) error {
+	return &quota.Error{Kind: quota.KindInternal, Detail: fmt.Sprintf("panic: %v", r), Err: fmt.Errorf("%v\n%s", r, debug.Stack())}
+}
