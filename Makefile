@@ -1,0 +1,70 @@
+# mystatus — every target is a plain go (or npm) command; see README.md.
+GO      ?= go
+BIN     ?= bin/mystatus
+FUZZTIME ?= 2s
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(shell git rev-parse --short=12 HEAD 2>/dev/null) -X main.date=$(shell date -u +%Y-%m-%dT%H:%M:%SZ)
+
+.PHONY: all build run test unit race vet fmt-check tidy-check fuzz fuzz-short golden bench e2e install i18n-check i18n-merge ci clean
+
+all: build
+
+build:
+	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) .
+
+## run: build and print the report
+run: build
+	./$(BIN)
+
+## test: what CI runs — formatting, vet, unit + end-to-end tests, race detector, short fuzzing
+test: fmt-check vet unit race fuzz-short
+
+unit:
+	$(GO) test ./...
+
+race:
+	$(GO) test -race ./lib/report/... ./plugin/...
+
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@out=$$(gofmt -l . | grep -v '^e2e/node/'); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+tidy-check:
+	$(GO) mod tidy && git diff --exit-code go.mod go.sum
+
+## fuzz-short: every fuzz target for FUZZTIME (2s); `make fuzz FUZZTIME=1m` runs longer
+fuzz-short:
+	./scripts/fuzz.sh $(FUZZTIME)
+
+fuzz:
+	./scripts/fuzz.sh $(if $(filter 2s,$(FUZZTIME)),30s,$(FUZZTIME))
+
+## golden: rewrite golden files after an intended output change
+golden:
+	$(GO) test ./lib/render/... ./lib/demo/... . -update
+
+## i18n-check: the catalog completeness test translators run before sending a change
+i18n-check:
+	$(GO) test ./i18n/ -run 'Catalog|French|Render' -v
+
+## i18n-merge: go-i18n's goi18n merge workflow (see CONTRIBUTING.md)
+i18n-merge:
+	cd i18n && $(GO) run github.com/nicksnyder/go-i18n/v2/goi18n@v2.7.0 merge -format json -sourceLanguage en active.*.json $$(ls translate.*.json 2>/dev/null)
+
+## bench: Go benchmarks plus the loopback latency driver; writes BENCHMARKS.md
+bench:
+	./scripts/bench.sh
+
+## e2e: real MCP clients (official Go SDK, npm SDK) drive the built binary
+e2e: build
+	./e2e/run.sh $(abspath $(BIN))
+
+install:
+	$(GO) install -trimpath -ldflags "$(LDFLAGS)" .
+
+ci: test e2e
+
+clean:
+	rm -rf bin

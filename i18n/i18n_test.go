@@ -1,0 +1,187 @@
+package i18n
+
+import (
+	"encoding/json"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// forms are the plural forms each language must define for a plural
+// message (CLDR): en one/other, fr one/many/other, zh other.
+var forms = map[string][]string{"en": {"one", "other"}, "fr": {"one", "many", "other"}, "zh": {"other"}}
+
+func readCatalog(t *testing.T, lang string) map[string]map[string]string {
+	t.Helper()
+	data, err := os.ReadFile("active." + lang + ".json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(data, &raw); err != nil {
+		t.Fatalf("%s: %v", lang, err)
+	}
+	out := map[string]map[string]string{}
+	for id, v := range raw {
+		var s string
+		if json.Unmarshal(v, &s) == nil {
+			out[id] = map[string]string{"other": s}
+			continue
+		}
+		var m map[string]string
+		if err := json.Unmarshal(v, &m); err != nil {
+			t.Fatalf("%s: %s: %v", lang, id, err)
+		}
+		delete(m, "description")
+		delete(m, "hash")
+		out[id] = m
+	}
+	return out
+}
+
+var placeholder = regexp.MustCompile(`\{\{\s*\.(\w+)\s*\}\}`)
+
+func placeholders(forms map[string]string) []string {
+	set := map[string]bool{}
+	for _, s := range forms {
+		for _, m := range placeholder.FindAllStringSubmatch(s, -1) {
+			set[m[1]] = true
+		}
+	}
+	var out []string
+	for k := range set {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestCatalogsLoad(t *testing.T) {
+	if err := LoadError(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestCatalogsComplete fails when a language lacks a message, a plural
+// form or a placeholder that English has.
+func TestCatalogsComplete(t *testing.T) {
+	en := readCatalog(t, "en")
+	if len(en) == 0 {
+		t.Fatal("empty English catalog")
+	}
+	for _, lang := range Languages {
+		cat := readCatalog(t, lang)
+		for id, enForms := range en {
+			f, ok := cat[id]
+			if !ok {
+				t.Errorf("%s: missing message %q", lang, id)
+				continue
+			}
+			plural := len(enForms) > 1 || enForms["one"] != ""
+			if plural {
+				for _, form := range forms[lang] {
+					if strings.TrimSpace(f[form]) == "" {
+						t.Errorf("%s: message %q lacks plural form %q", lang, id, form)
+					}
+				}
+			} else if strings.TrimSpace(f["other"]) == "" && id != "unit.separator" {
+				t.Errorf("%s: message %q is empty", lang, id)
+			}
+			if got, want := placeholders(f), placeholders(enForms); strings.Join(got, ",") != strings.Join(want, ",") {
+				t.Errorf("%s: message %q has placeholders %v, English has %v", lang, id, got, want)
+			}
+		}
+		for id := range cat {
+			if _, ok := en[id]; !ok {
+				t.Errorf("%s: message %q is not in the English catalog", lang, id)
+			}
+		}
+	}
+}
+
+// TestFrenchTypography checks the non-breaking space before high
+// punctuation (: ; ? !) in French messages.
+func TestFrenchTypography(t *testing.T) {
+	bad := regexp.MustCompile(`[^\x{00A0}\x{202F}\s/:`+"`"+`\w"'({]([:;?!])(\s|$)| ([:;?!])(\s|$)`)
+	for id, f := range readCatalog(t, "fr") {
+		for form, s := range f {
+			// Ignore code spans, URLs, times and paths.
+			clean := regexp.MustCompile("`[^`]*`|https?://\\S+|\\d+:\\d+|\\{\\{[^}]*\\}\\}").ReplaceAllString(s, "")
+			if m := bad.FindString(clean); m != "" {
+				t.Errorf("fr: %s (%s): %q lacks a non-breaking space before %q", id, form, s, strings.TrimSpace(m))
+			}
+		}
+	}
+}
+
+// TestRenderEveryMessage renders every message in every language with
+// sample data: no error text and no "<no value>".
+func TestRenderEveryMessage(t *testing.T) {
+	en := readCatalog(t, "en")
+	for _, lang := range Languages {
+		loc := New(lang)
+		for id, f := range en {
+			data := map[string]any{}
+			for _, p := range placeholders(f) {
+				data[p] = "X"
+			}
+			counts := []any{nil}
+			if len(f) > 1 || f["one"] != "" {
+				counts = []any{0, 1, 2, "1.5", 1000000}
+			}
+			for _, c := range counts {
+				var s string
+				if c == nil {
+					s = loc.T(id, data)
+				} else {
+					s = loc.N(id, c, data)
+				}
+				if strings.Contains(s, "<no value>") || (s == id && id != "unit.separator") {
+					t.Errorf("%s: %s renders %q", lang, id, s)
+				}
+			}
+		}
+	}
+}
+
+func TestDetect(t *testing.T) {
+	tests := []struct {
+		explicit string
+		env      map[string]string
+		want     string
+	}{
+		{"", nil, "en"},
+		{"fr", map[string]string{"MYSTATUS_LANG": "zh"}, "fr"},
+		{"", map[string]string{"MYSTATUS_LANG": "zh-CN", "LANG": "fr_FR.UTF-8"}, "zh"},
+		{"", map[string]string{"LC_ALL": "zh_CN.UTF-8"}, "zh"},
+		{"", map[string]string{"LC_ALL": "C", "LANG": "fr_FR@euro"}, "fr"},
+		{"", map[string]string{"LC_MESSAGES": "fr_CA.UTF-8", "LANG": "zh_TW"}, "fr"},
+		{"", map[string]string{"LANG": "zh_TW.Big5"}, "zh"},
+		{"", map[string]string{"LANGUAGE": "fr:en"}, "fr"},
+		{"", map[string]string{"LANG": "de_DE.UTF-8"}, "en"},
+		{"POSIX", map[string]string{"LANG": "fr_FR"}, "fr"},
+		{"xx-invalid-!!", nil, "en"},
+	}
+	for _, tt := range tests {
+		got := Detect(tt.explicit, func(k string) string { return tt.env[k] })
+		if got != tt.want {
+			t.Errorf("Detect(%q, %v) = %q, want %q", tt.explicit, tt.env, got, tt.want)
+		}
+	}
+}
+
+func TestNormalize(t *testing.T) {
+	for in, want := range map[string]string{"zh_CN.UTF-8": "zh-CN", "fr_FR@euro": "fr-FR", "C": "", "": "", "en": "en"} {
+		if got := Normalize(in); got != want {
+			t.Errorf("Normalize(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestMissingMessageFallsBack(t *testing.T) {
+	if got := New("fr").T("no.such.message", nil); got != "no.such.message" {
+		t.Errorf("got %q", got)
+	}
+}

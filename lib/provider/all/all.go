@@ -1,0 +1,41 @@
+// Package all is the ordered list of platforms: the only package that
+// imports every platform package. Adding a platform is one line here.
+package all
+
+import (
+	"fmt"
+
+	"github.com/mystatus/mystatus/lib/provider"
+	"github.com/mystatus/mystatus/lib/provider/anthropic"
+	"github.com/mystatus/mystatus/lib/provider/antigravity"
+	"github.com/mystatus/mystatus/lib/provider/copilot"
+	"github.com/mystatus/mystatus/lib/provider/openai"
+	"github.com/mystatus/mystatus/lib/provider/zhipu"
+	"github.com/mystatus/mystatus/lib/quota"
+)
+
+// Providers returns every platform in report order. It panics on a
+// duplicate platform ID, a programming error caught by any test.
+func Providers(d provider.Deps) []quota.Provider {
+	ps := []quota.Provider{
+		openai.New(d),
+		anthropic.New(d),
+		zhipu.NewZhipu(d),
+		zhipu.NewZAI(d),
+		antigravity.New(d),
+		copilot.New(d),
+	}
+	seen := map[quota.PlatformID]bool{}
+	for _, p := range ps {
+		if seen[p.ID()] {
+			panic(fmt.Sprintf("all: duplicate platform %q", p.ID()))
+		}
+		seen[p.ID()] = true
+	}
+	return ps
+}
+
+// IDs returns the platform IDs in report order, without building providers.
+func IDs() []quota.PlatformID {
+	return []quota.PlatformID{quota.OpenAI, quota.Anthropic, quota.Zhipu, quota.ZAI, quota.Antigravity, quota.Copilot}
+}

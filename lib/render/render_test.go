@@ -1,0 +1,185 @@
+package render
+
+import (
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mystatus/mystatus/i18n"
+	"github.com/mystatus/mystatus/lib/quota"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+var now = time.Date(2026, 1, 23, 15, 0, 0, 0, time.UTC)
+
+func f(v float64) *float64 { return &v }
+
+// sample is a report exercising every kind of row.
+func sample() quota.Report {
+	h := time.Hour
+	return quota.Report{GeneratedAt: now, Results: []quota.Result{
+		{Platform: quota.OpenAI, Accounts: []quota.Account{{Name: "user@example.com", Plan: "plus", Windows: []quota.Window{
+			{Kind: quota.KindRate, Period: 5 * h, UsedPct: 37, ResetAt: now.Add(2*h + 45*time.Minute)},
+			{Kind: quota.KindRate, Period: 7 * 24 * h, UsedPct: 12.4, ResetAt: now.Add(4*24*h + 23*h + 43*time.Minute)},
+		}, Credits: &quota.Credits{Balance: "12.50", Currency: "USD"}}}},
+		{Platform: quota.Zhipu, Accounts: []quota.Account{{Name: "a1b2****Z123", Plan: "pro", Windows: []quota.Window{
+			{Kind: quota.KindTokens, Period: 5 * h, UsedPct: 21, Used: f(8.2e6), Limit: f(40e6), Unit: "tokens", ResetAt: now.Add(3*h + 12*time.Minute)},
+			{Kind: quota.KindTokens, Period: 7 * 24 * h, UsedPct: 85, ResetAt: now.Add(3 * 24 * h)},
+			{Kind: quota.KindTools, Period: 30 * 24 * h, UsedPct: 8, Used: f(83), Limit: f(1000), Unit: "calls", ResetAt: now.Add(20 * 24 * h)},
+		}, Breakdown: []quota.Usage{{Name: "search-prime", Count: 60, Unit: "calls"}, {Name: "web-reader", Count: 23, Unit: "calls"}}}}},
+		{Platform: quota.Antigravity, Accounts: []quota.Account{
+			{Name: "a@gmail.com", Windows: []quota.Window{
+				{Kind: quota.KindModel, Name: "Gemini Pro", Compact: true, UsedPct: 40, ResetAt: now.Add(4*h + 59*time.Minute)},
+				{Kind: quota.KindModel, Name: "Claude", Compact: true, UsedPct: 100, ResetAt: now.Add(2*24*h + 9*h)},
+				{Kind: quota.KindModel, Name: "Gemini Flash", Compact: true, NoData: true},
+			}},
+			{Name: "b@gmail.com", Err: &quota.Error{Kind: quota.KindProjectMissing}},
+		}},
+		{Platform: quota.Copilot, Accounts: []quota.Account{{Name: "@octocat", Plan: "pro", Windows: []quota.Window{
+			{Kind: quota.KindPremium, Compact: true, UsedPct: 59, Used: f(177), Limit: f(300), Unit: "requests"},
+			{Kind: quota.KindChat, Compact: true, Unlimited: true},
+		}, Overage: f(3), Period: "2026-01", Breakdown: []quota.Usage{{Name: "Claude Sonnet 4.5", Count: 120}}}}},
+		{Platform: quota.ZAI, Err: &quota.Error{Kind: quota.KindUnauthorized, Code: "401", Detail: "token expired or incorrect"}},
+	}}
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update)", err)
+	}
+	if string(want) != got {
+		t.Errorf("%s differs from the golden file (run go test ./lib/render -update to accept):\n--- got ---\n%s", name, got)
+	}
+}
+
+func TestMarkdownGolden(t *testing.T) {
+	for _, lang := range i18n.Languages {
+		for _, show := range []string{ShowRemaining, ShowUsed} {
+			got := Markdown(sample(), i18n.New(lang), Options{Now: now, Location: time.UTC, Show: show})
+			if strings.Contains(got, "<no value>") {
+				t.Errorf("%s: template data missing:\n%s", lang, got)
+			}
+			golden(t, "report."+show+"."+lang+".golden.md", got)
+		}
+	}
+}
+
+func TestMarkdownEmptyGolden(t *testing.T) {
+	rep := quota.Report{GeneratedAt: now, Supported: []quota.Info{
+		{ID: quota.OpenAI, Sources: []quota.Source{{Path: "/home/u/.local/share/opencode/auth.json", What: `auth.json key "openai"`}}},
+		{ID: quota.Antigravity, Sources: []quota.Source{{Path: "/home/u/.config/opencode/antigravity-accounts.json", What: "antigravity-accounts.json"}, {Path: "/home/u/.antigravity_tools/accounts", What: "Antigravity-Manager"}}},
+	}}
+	for _, lang := range i18n.Languages {
+		golden(t, "empty."+lang+".golden.md", Markdown(rep, i18n.New(lang), Options{Now: now, Location: time.UTC}))
+	}
+}
+
+func TestLine(t *testing.T) {
+	got := Line(sample(), i18n.New("en"), Options{Now: now})
+	want := "OpenAI 63% · Zhipu 15% · Google 0%! · Copilot 41% · Z.ai –!"
+	if got != want {
+		t.Errorf("Line = %q, want %q", got, want)
+	}
+	if got := Line(quota.Report{}, i18n.New("en"), Options{}); got != "no AI plan configured" {
+		t.Errorf("empty Line = %q", got)
+	}
+}
+
+func TestColorOnlyWhenAsked(t *testing.T) {
+	plain := Markdown(sample(), i18n.New("en"), Options{Now: now, Location: time.UTC})
+	if strings.Contains(plain, "\x1b[") {
+		t.Error("escape codes without Color")
+	}
+	colored := Markdown(sample(), i18n.New("en"), Options{Now: now, Location: time.UTC, Color: true})
+	if !strings.Contains(colored, "\x1b[") {
+		t.Error("no escape codes with Color")
+	}
+}
+
+func TestJSONDocument(t *testing.T) {
+	doc := JSON(sample(), i18n.New("fr"), Options{Now: now})
+	if doc.SchemaVersion != SchemaVersion || doc.Locale != "fr" || !doc.Summary.Failed {
+		t.Fatalf("header: %+v", doc)
+	}
+	if got := *doc.Summary.LowestRemainingPercent; got != 0 {
+		t.Errorf("lowest remaining = %v, want 0", got)
+	}
+	statuses := map[string]string{}
+	for _, p := range doc.Platforms {
+		statuses[p.ID] = p.Status
+	}
+	want := map[string]string{"openai": "ok", "zhipu": "ok", "antigravity": "partial", "copilot": "ok", "zai": "error"}
+	for id, s := range want {
+		if statuses[id] != s {
+			t.Errorf("%s status %q, want %q", id, statuses[id], s)
+		}
+	}
+	b, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "report.fr.golden.json", string(b)+"\n")
+}
+
+// TestSchemaCoversDocument checks that every property the document emits
+// is declared in the committed schema (the e2e module validates fully).
+func TestSchemaCoversDocument(t *testing.T) {
+	var s map[string]any
+	if err := json.Unmarshal(Schema(), &s); err != nil {
+		t.Fatal(err)
+	}
+	declared := map[string]bool{}
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if props, ok := x["properties"].(map[string]any); ok {
+				for k := range props {
+					declared[k] = true
+				}
+			}
+			for _, c := range x {
+				walk(c)
+			}
+		case []any:
+			for _, c := range x {
+				walk(c)
+			}
+		}
+	}
+	walk(s)
+	b, _ := json.Marshal(JSON(sample(), i18n.New("en"), Options{Now: now}))
+	var doc any
+	json.Unmarshal(b, &doc)
+	var check func(v any)
+	check = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, c := range x {
+				if !declared[k] {
+					t.Errorf("property %q is not in report.schema.json", k)
+				}
+				check(c)
+			}
+		case []any:
+			for _, c := range x {
+				check(c)
+			}
+		}
+	}
+	check(doc)
+}
