@@ -14,7 +14,11 @@ func syntaxPos(data []byte) (line, col int, ok bool) {
 	if !errors.As(err, &se) {
 		return 0, 0, false
 	}
-	off := int(se.Offset)
+	// Offset counts the bytes read, including the offending one.
+	off := int(se.Offset) - 1
+	if off < 0 {
+		off = 0
+	}
 	if off > len(data) {
 		off = len(data)
 	}

@@ -14,6 +14,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mystatus/mystatus/lib/quota"
@@ -59,8 +60,8 @@ type Request struct {
 	Platforms []quota.PlatformID
 	// Refresh bypasses the cache.
 	Refresh bool
-	// Progress, when set, is called as each platform finishes, from the
-	// platform's goroutine.
+	// Progress, when set, is called as each selected platform finishes
+	// (unconfigured ones finish at once), from the platform's goroutine.
 	Progress func(done, total int, p quota.PlatformID)
 }
 
@@ -123,7 +124,7 @@ func (s *Service) Collect(ctx context.Context, req Request) quota.Report {
 			defer wg.Done()
 			res := s.runPlatform(ctx, p, req.Refresh)
 			slots[i] = res
-			if req.Progress != nil && res != nil {
+			if req.Progress != nil {
 				mu.Lock()
 				done++
 				d := done
@@ -170,12 +171,12 @@ func (s *Service) runPlatform(ctx context.Context, p quota.Provider, refresh boo
 		return nil
 	}
 	accts := make([]quota.Account, len(targets))
-	cachedAll := true
+	var missed atomic.Bool // some account did not come from the cache
 	var wg sync.WaitGroup
 	for i, t := range targets {
 		if t.Err != nil {
 			accts[i] = quota.Account{Name: t.Name, Err: t.Err}
-			cachedAll = false
+			missed.Store(true)
 			continue
 		}
 		wg.Add(1)
@@ -184,7 +185,7 @@ func (s *Service) runPlatform(ctx context.Context, p quota.Provider, refresh boo
 			a, hit := s.fetch(ctx, p, t, refresh)
 			accts[i] = a
 			if !hit {
-				cachedAll = false
+				missed.Store(true)
 			}
 		}()
 	}
@@ -202,7 +203,7 @@ func (s *Service) runPlatform(ctx context.Context, p quota.Provider, refresh boo
 			return &quota.Result{Platform: id, Err: ctxErr(ctx)}
 		}
 	}
-	return &quota.Result{Platform: id, Accounts: accts, Cached: cachedAll}
+	return &quota.Result{Platform: id, Accounts: accts, Cached: !missed.Load()}
 }
 
 // call is one upstream fetch shared by every request that wants the same
