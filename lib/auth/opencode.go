@@ -61,7 +61,7 @@ func (s *Store) OpenCode(key string) (Entry, string, error) {
 
 // MillisOrSeconds reads an epoch value that may be seconds or milliseconds.
 func MillisOrSeconds(v int64) time.Time {
-	if v > 1e12 {
+	if v >= 1e11 { // 1e11 s is the year 5138: anything larger is milliseconds
 		return time.UnixMilli(v)
 	}
 	return time.Unix(v, 0)

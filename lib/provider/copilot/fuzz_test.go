@@ -1,0 +1,91 @@
+package copilot
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/mystatus/mystatus/lib/quota"
+)
+
+var seeds = []string{
+	"billing_pat.json", "billing_empty.json", "user_paid.json", "user_unlimited_chat.json",
+	"user_exhausted.json", "user_free.json", "user_org_placeholder.json", "token_v2.json",
+}
+
+func seed(f *testing.F) {
+	for _, s := range seeds {
+		f.Add(readTestdata(f, s))
+	}
+	f.Add([]byte(`{"quota_snapshots":{"premium_interactions":{"entitlement":1e400,"remaining":"x","percent_remaining":null}}}`))
+	f.Add([]byte(`{"usageItems":[{"sku":"Premium","grossQuantity":-1e308,"model":""}],"timePeriod":{"year":99999,"month":13}}`))
+	f.Add([]byte(`{"usageItems":[{"sku":"Premium","grossQuantity":1e308},{"sku":"Premium","grossQuantity":1e308}]}`))
+	f.Add([]byte(`{"quota_snapshots":{"chat":{"entitlement":1e308,"remaining":-1e308}}}`))
+}
+
+// checkAccount asserts "error xor value".
+func checkAccount(t *testing.T, a quota.Account, err error) {
+	if err != nil {
+		if !reflect.ValueOf(a).IsZero() {
+			t.Fatalf("error %v with a value %+v", err, a)
+		}
+		if quota.KindOf(err) != quota.KindMalformed {
+			t.Fatalf("error kind %s", quota.KindOf(err))
+		}
+		return
+	}
+	if a.Name == "" || len(a.Windows) == 0 {
+		t.Fatalf("no error and no value: %+v", a)
+	}
+	for _, w := range a.Windows {
+		if !finite(w.UsedPct) || w.Used != nil && !finite(*w.Used) || w.Limit != nil && !finite(*w.Limit) {
+			t.Fatalf("non-finite figure in %+v", w)
+		}
+	}
+}
+
+func FuzzParseUser(f *testing.F) {
+	seed(f)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		a, err := parseUser(body)
+		checkAccount(t, a, err)
+	})
+}
+
+func FuzzParseBilling(f *testing.F) {
+	seed(f)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		a, err := parseBilling(body, pat{username: "octocat", tier: "pro", limit: 300})
+		checkAccount(t, a, err)
+		if err == nil && len(a.Breakdown) > 5 {
+			t.Fatalf("breakdown of %d", len(a.Breakdown))
+		}
+	})
+}
+
+func FuzzParseToken(f *testing.F) {
+	seed(f)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		tok, exp, err := parseToken(body)
+		if (err == nil) == (tok == "") {
+			t.Fatalf("token %q, error %v", tok, err)
+		}
+		if err != nil && !exp.IsZero() {
+			t.Fatalf("expiry %v with error %v", exp, err)
+		}
+	})
+}
+
+func FuzzParsePAT(f *testing.F) {
+	f.Add([]byte(`{"token":"github_pat_CANARY_1","username":"octocat","tier":"pro"}`))
+	f.Add([]byte(`{"token":"x","username":"a/b","tier":"PRO+"}`))
+	f.Add([]byte(`[]`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := parsePAT("/p.json", data)
+		if (err == nil) == (p == pat{}) {
+			t.Fatalf("pat %+v, error %v", p, err)
+		}
+		if err == nil && (p.limit <= 0 || !validLogin(p.username) || p.token == "") {
+			t.Fatalf("invalid pat accepted: %+v", p)
+		}
+	})
+}

@@ -1,0 +1,202 @@
+// Package openai reports the ChatGPT / Codex plan usage of the OpenAI
+// login stored by OpenCode. The access token is used as it is and never
+// refreshed: OpenAI refresh tokens rotate on use, and spending one here
+// would log the user out of OpenCode and the Codex CLI.
+package openai
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/mystatus/mystatus/lib/auth"
+	"github.com/mystatus/mystatus/lib/httpx"
+	"github.com/mystatus/mystatus/lib/provider"
+	"github.com/mystatus/mystatus/lib/quota"
+)
+
+// DefaultBaseURL is the ChatGPT backend; the setting "openai_base_url"
+// (MYSTATUS_OPENAI_BASE_URL) replaces it.
+const DefaultBaseURL = "https://chatgpt.com/backend-api"
+
+const (
+	authKey     = "openai"
+	baseSetting = "openai_base_url"
+	usagePath   = "/wham/usage"
+)
+
+// Provider is the OpenAI platform. It keeps no mutable state, so one
+// value may serve concurrent reports.
+type Provider struct {
+	d provider.Deps
+}
+
+// New returns the OpenAI provider.
+func New(d provider.Deps) *Provider { return &Provider{d: d} }
+
+// ID returns quota.OpenAI.
+func (p *Provider) ID() quota.PlatformID { return quota.OpenAI }
+
+// Info names the credential source and whether it holds an OpenAI login.
+func (p *Provider) Info() quota.Info {
+	_, _, err := p.credentials()
+	return quota.Info{
+		ID:         quota.OpenAI,
+		Sources:    []quota.Source{{Path: p.d.Auth.Paths.OpenCodeAuth(), What: `auth.json key "openai"`}},
+		Configured: !errors.Is(err, quota.ErrNotConfigured),
+	}
+}
+
+// cred is what Fetch needs from a Target.
+type cred struct {
+	access    string
+	accountID string
+	path      string
+}
+
+// credentials reads the auth.json entry. An API-key entry (OpenAI API
+// billing, not a ChatGPT plan) has no usage to report and counts as not
+// configured; an OAuth entry without a token is reported.
+func (p *Provider) credentials() (auth.Entry, string, error) {
+	e, path, err := p.d.Auth.OpenCode(authKey)
+	if err != nil {
+		return e, path, err
+	}
+	switch e.Type {
+	case "oauth":
+	case "api":
+		return e, path, quota.ErrNotConfigured
+	default:
+		return e, path, &quota.Error{Kind: quota.KindFieldMissing, Path: path, Field: authKey + ".type"}
+	}
+	if e.Access == "" {
+		return e, path, &quota.Error{Kind: quota.KindFieldMissing, Path: path, Field: authKey + ".access"}
+	}
+	return e, path, nil
+}
+
+// Discover returns the one OpenAI account. An expired token becomes a
+// target with a token_expired error, so no request is sent with it.
+func (p *Provider) Discover(ctx context.Context) ([]quota.Target, error) {
+	e, path, err := p.credentials()
+	if err != nil {
+		return nil, err
+	}
+	c := cred{access: e.Access, accountID: e.AccountID, path: path}
+	cl := decodeJWT(e.Access)
+	if cl.AccountID != "" {
+		c.accountID = cl.AccountID
+	}
+	// The cache key must survive token renewals and never carry the
+	// token: hash the account (workspace + user) when the token names it.
+	id := c.access
+	if c.accountID != "" || cl.Email != "" {
+		id = c.accountID + "\x00" + cl.Email
+	}
+	sum := sha256.Sum256([]byte(id))
+	t := quota.Target{Key: "openai:" + hex.EncodeToString(sum[:6]), Name: cl.Email, Data: c}
+	now := p.d.Clock()
+	if e.Expired(now) || (!cl.Expires.IsZero() && cl.Expires.Before(now)) {
+		t.Err = &quota.Error{Kind: quota.KindTokenExpired, Path: path}
+	}
+	return []quota.Target{t}, nil
+}
+
+// Fetch queries the usage endpoint for t.
+func (p *Provider) Fetch(ctx context.Context, t quota.Target) (quota.Account, error) {
+	c, ok := t.Data.(cred)
+	if !ok {
+		return quota.Account{}, quota.Errorf(quota.KindInternal, "target %q was not discovered by the openai provider", t.Key)
+	}
+	url, err := p.d.Endpoint(baseSetting, DefaultBaseURL, usagePath)
+	if err != nil {
+		return quota.Account{}, err
+	}
+	h := http.Header{}
+	h.Set("Authorization", "Bearer "+c.access)
+	h.Set("Accept", "application/json")
+	if c.accountID != "" {
+		// Without it Team/Enterprise logins get their personal (free) usage.
+		h.Set("ChatGPT-Account-Id", c.accountID)
+	}
+	resp, err := p.d.HTTP.Get(ctx, url, h)
+	if err != nil {
+		return quota.Account{}, classify(err, c.path, p.d.Clock())
+	}
+	a, err := parseUsage(resp.Body, p.d.Clock())
+	if err != nil {
+		return quota.Account{}, httpx.Malformed(resp, quota.AsError(err).Detail)
+	}
+	if t.Name != "" {
+		a.Name = t.Name
+	}
+	return a, nil
+}
+
+// classify maps OpenAI's own error bodies before the generic rules: an
+// expired session (401 token_expired) and an exhausted plan (429
+// usage_limit_reached) carry more than their status says.
+func classify(err error, path string, now time.Time) error {
+	var se *httpx.StatusError
+	if !errors.As(err, &se) {
+		return err
+	}
+	e := quota.AsError(httpx.FromStatus(err))
+	if !gjson.ValidBytes(se.Body) {
+		return e
+	}
+	body := gjson.ParseBytes(se.Body)
+	// Two shapes: {"detail": {"code", "message"}} (or a bare detail
+	// string) and {"error": {"type", "code", "message", ...}}.
+	code := first(body, "detail.code", "error.code", "error.type")
+	if msg := first(body, "detail.message", "error.message", "detail"); msg != "" {
+		e.Detail = httpx.Truncate(msg, httpx.DetailLen)
+	}
+	if code != "" {
+		e.Code = code
+	}
+	switch {
+	case se.Status == http.StatusUnauthorized && code == "token_expired":
+		e.Kind = quota.KindTokenExpired
+		e.Path = path
+	case se.Status == http.StatusTooManyRequests && hasType(body, "usage_limit_reached"):
+		e.Kind = quota.KindQuotaExhausted
+		e.Code = "usage_limit_reached"
+		e.ResetAt = resetAt(body.Get("error"), now)
+	case hasType(body, "usage_not_included"):
+		e.Kind = quota.KindNotSubscribed
+		e.Code = "usage_not_included"
+	}
+	return e
+}
+
+// first returns the first non-empty string among paths.
+func first(body gjson.Result, paths ...string) string {
+	for _, p := range paths {
+		if r := body.Get(p); r.Type == gjson.String && r.Str != "" {
+			return r.Str
+		}
+	}
+	return ""
+}
+
+// hasType reports whether the error object names the given type or code.
+func hasType(body gjson.Result, typ string) bool {
+	return body.Get("error.type").String() == typ || body.Get("error.code").String() == typ
+}
+
+// resetAt reads resets_at (epoch seconds) or resets_in_seconds.
+func resetAt(e gjson.Result, now time.Time) time.Time {
+	if at := e.Get("resets_at"); at.Type == gjson.Number && at.Float() > 0 && at.Float() < maxEpochSeconds {
+		return time.Unix(at.Int(), 0)
+	}
+	if d := seconds(e.Get("resets_in_seconds")); d > 0 {
+		return now.Add(d)
+	}
+	return time.Time{}
+}

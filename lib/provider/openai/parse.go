@@ -1,0 +1,163 @@
+package openai
+
+import (
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/mystatus/mystatus/lib/quota"
+)
+
+// maxEpochSeconds bounds epoch and duration values read from upstream
+// (year 2286); anything larger is garbage and treated as absent.
+const maxEpochSeconds = 1e10
+
+// parseUsage reads a /wham/usage body. now turns relative reset delays
+// into instants. Errors are *quota.Error of kind malformed.
+func parseUsage(body []byte, now time.Time) (quota.Account, error) {
+	if !gjson.ValidBytes(body) {
+		return quota.Account{}, quota.Errorf(quota.KindMalformed, "usage response is not JSON")
+	}
+	root := gjson.ParseBytes(body)
+	if !root.IsObject() {
+		return quota.Account{}, quota.Errorf(quota.KindMalformed, "usage response is not a JSON object")
+	}
+	rl := root.Get("rate_limit")
+	switch {
+	case !rl.Exists():
+		return quota.Account{}, quota.Errorf(quota.KindMalformed, "usage response has no rate_limit")
+	case rl.Type != gjson.Null && !rl.IsObject():
+		return quota.Account{}, quota.Errorf(quota.KindMalformed, "rate_limit is not an object")
+	}
+
+	a := quota.Account{
+		Name: root.Get("email").String(),
+		Plan: root.Get("plan_type").String(),
+	}
+	// A null rate_limit is an account without metered windows (free plan,
+	// or a login without the workspace header).
+	if rl.IsObject() {
+		a.LimitReached = rl.Get("limit_reached").Bool()
+		a.Windows = append(a.Windows, windows(rl, quota.KindRate, "", now)...)
+	}
+	for _, extra := range root.Get("additional_rate_limits").Array() {
+		name := extra.Get("limit_name").String()
+		if name == "" {
+			name = extra.Get("metered_feature").String()
+		}
+		if inner := extra.Get("rate_limit"); inner.IsObject() {
+			a.Windows = append(a.Windows, windows(inner, quota.KindModel, name, now)...)
+		}
+	}
+	sortWindows(a.Windows)
+
+	if cr := root.Get("credits"); cr.IsObject() {
+		has, unlimited := cr.Get("has_credits").Bool(), cr.Get("unlimited").Bool()
+		if has || unlimited {
+			bal := cr.Get("balance")
+			c := &quota.Credits{Unlimited: unlimited}
+			if bal.Type == gjson.String || bal.Type == gjson.Number {
+				c.Balance = bal.String()
+			}
+			a.Credits = c
+		}
+	}
+	return a, nil
+}
+
+// windows reads the primary and secondary windows of one rate_limit
+// object; either may be null.
+func windows(rl gjson.Result, kind quota.WindowKind, name string, now time.Time) []quota.Window {
+	var out []quota.Window
+	for _, slot := range []string{"primary_window", "secondary_window"} {
+		r := rl.Get(slot)
+		if !r.IsObject() {
+			continue
+		}
+		w := quota.Window{Kind: kind, Name: name, Period: seconds(r.Get("limit_window_seconds"))}
+		if used, ok := number(r.Get("used_percent")); ok {
+			w.UsedPct = used
+		} else {
+			w.NoData = true
+		}
+		if at := r.Get("reset_at"); at.Type == gjson.Number && at.Float() > 0 && at.Float() < maxEpochSeconds {
+			w.ResetAt = time.Unix(at.Int(), 0)
+		} else if d := seconds(r.Get("reset_after_seconds")); d > 0 {
+			w.ResetAt = now.Add(d)
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// sortWindows orders the account-wide windows first, then each named
+// model's windows in the order the names first appear; within a group
+// the shorter period comes first and an unknown one last. The label depends on the period, so
+// the upstream slot (primary/secondary) carries no meaning.
+func sortWindows(ws []quota.Window) {
+	first := map[string]int{}
+	for i, w := range ws {
+		if _, ok := first[w.Name]; !ok {
+			first[w.Name] = i
+		}
+	}
+	rank := func(w quota.Window) int {
+		if w.Kind == quota.KindRate {
+			return 0
+		}
+		return 1
+	}
+	sort.SliceStable(ws, func(i, j int) bool {
+		a, b := ws[i], ws[j]
+		if rank(a) != rank(b) {
+			return rank(a) < rank(b)
+		}
+		if first[a.Name] != first[b.Name] {
+			return first[a.Name] < first[b.Name]
+		}
+		return periodKey(a) < periodKey(b)
+	})
+}
+
+// periodKey sorts a window of unknown length after the others.
+func periodKey(w quota.Window) time.Duration {
+	if w.Period == 0 {
+		return math.MaxInt64
+	}
+	return w.Period
+}
+
+// number reads a finite number (or a numeric string).
+func number(r gjson.Result) (float64, bool) {
+	var v float64
+	switch r.Type {
+	case gjson.Number:
+		v = r.Num
+	case gjson.String:
+		f, err := strconv.ParseFloat(strings.TrimSpace(r.Str), 64)
+		if err != nil {
+			return 0, false
+		}
+		v = f
+	default:
+		return 0, false
+	}
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, false
+	}
+	return v, true
+}
+
+// seconds reads a positive count of seconds as a duration; zero when
+// absent, not positive or absurdly large.
+func seconds(r gjson.Result) time.Duration {
+	v, ok := number(r)
+	if !ok || v <= 0 || v >= maxEpochSeconds {
+		return 0
+	}
+	return time.Duration(v * float64(time.Second))
+}

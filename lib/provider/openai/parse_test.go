@@ -1,0 +1,160 @@
+package openai
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/mystatus/mystatus/lib/quota"
+)
+
+// now is the fixed clock of every test.
+var now = time.Date(2026, 1, 23, 12, 0, 0, 0, time.UTC)
+
+func readFixture(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func rate(period time.Duration, used float64, reset time.Time) quota.Window {
+	return quota.Window{Kind: quota.KindRate, Period: period, UsedPct: used, ResetAt: reset}
+}
+
+func model(name string, period time.Duration, used float64, reset time.Time) quota.Window {
+	return quota.Window{Kind: quota.KindModel, Name: name, Period: period, UsedPct: used, ResetAt: reset}
+}
+
+const (
+	h5   = 5 * time.Hour
+	d7   = 7 * 24 * time.Hour
+	secs = time.Second
+)
+
+func TestParseUsage(t *testing.T) {
+	tests := []struct {
+		file string
+		want quota.Account
+		kind quota.Kind // expected error kind, empty for success
+	}{
+		{file: "usage_normal.json", want: quota.Account{Plan: "plus", Windows: []quota.Window{
+			rate(h5, 37, now.Add(9912*secs)),
+			rate(d7, 12.4, time.Unix(1769600000, 0)),
+		}}},
+		// The weekly window sits in the primary slot: it must stay a
+		// 7-day window, not become a "5-hour" one.
+		{file: "usage_weekly_only.json", want: quota.Account{Plan: "plus", Windows: []quota.Window{
+			rate(d7, 64, time.Unix(1769369600, 0)),
+		}}},
+		{file: "usage_team_30d.json", want: quota.Account{Name: "member@example.com", Plan: "team", Windows: []quota.Window{
+			rate(h5, 5, now.Add(3600*secs)),
+			rate(2628000*secs, 41.5, now.Add(1000000*secs)),
+		}}},
+		{file: "usage_credits.json", want: quota.Account{Plan: "pro", Windows: []quota.Window{
+			rate(h5, 0, now.Add(18000*secs)),
+			rate(d7, 3, now.Add(600000*secs)),
+			model("GPT-5.3-Codex-Spark", h5, 20, now.Add(7200*secs)),
+			model("GPT-5.3-Codex-Spark", d7, 80, time.Unix(1769500000, 0)),
+			model("codex_other", h5, 1, now.Add(60*secs)),
+		}, Credits: &quota.Credits{Balance: "12.5"}}},
+		{file: "usage_limit_reached.json", want: quota.Account{Plan: "plus", LimitReached: true, Windows: []quota.Window{
+			rate(h5, 100, now.Add(5400*secs)),
+			rate(d7, 71, now.Add(431000*secs)),
+		}, Credits: &quota.Credits{Unlimited: true}}},
+		{file: "usage_null_rate_limit.json", want: quota.Account{Plan: "free"}},
+		{file: "usage_html.html", kind: quota.KindMalformed},
+		{file: "usage_truncated.json", kind: quota.KindMalformed},
+		{file: "usage_no_rate_limit.json", kind: quota.KindMalformed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			got, err := parseUsage(readFixture(t, tt.file), now)
+			if tt.kind != "" {
+				if quota.KindOf(err) != tt.kind {
+					t.Fatalf("error = %v, want kind %s", err, tt.kind)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("account =\n%+v\nwant\n%+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseUsageEdgeCases(t *testing.T) {
+	tests := []struct {
+		name, body string
+		want       quota.Account
+		kind       quota.Kind
+	}{
+		{name: "array", body: `[]`, kind: quota.KindMalformed},
+		{name: "rate_limit string", body: `{"rate_limit":"x"}`, kind: quota.KindMalformed},
+		{name: "empty", body: ``, kind: quota.KindMalformed},
+		{name: "no used_percent", body: `{"rate_limit":{"primary_window":{"limit_window_seconds":18000}}}`,
+			want: quota.Account{Windows: []quota.Window{{Kind: quota.KindRate, Period: h5, NoData: true}}}},
+		{name: "string numbers", body: `{"rate_limit":{"primary_window":{"used_percent":"42.5","limit_window_seconds":"18000","reset_at":1769200000}}}`,
+			want: quota.Account{Windows: []quota.Window{rate(h5, 42.5, time.Unix(1769200000, 0))}}},
+		{name: "NaN string", body: `{"rate_limit":{"primary_window":{"used_percent":"NaN","limit_window_seconds":1e300}}}`,
+			want: quota.Account{Windows: []quota.Window{{Kind: quota.KindRate, NoData: true}}}},
+		{name: "credits balance string", body: `{"rate_limit":null,"credits":{"has_credits":true,"balance":"7.25"}}`,
+			want: quota.Account{Credits: &quota.Credits{Balance: "7.25"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := parseUsage([]byte(tt.body), now)
+			if tt.kind != "" {
+				if quota.KindOf(err) != tt.kind {
+					t.Fatalf("error = %v, want kind %s", err, tt.kind)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("account =\n%+v\nwant\n%+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func FuzzParseUsage(f *testing.F) {
+	files, err := filepath.Glob(filepath.Join("testdata", "*"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		a, err := parseUsage(body, now)
+		if err != nil {
+			if !reflect.DeepEqual(a, quota.Account{}) {
+				t.Fatalf("error %v with a value %+v", err, a)
+			}
+			if quota.KindOf(err) != quota.KindMalformed {
+				t.Fatalf("error kind %s, want malformed", quota.KindOf(err))
+			}
+			return
+		}
+		for _, w := range a.Windows {
+			if math.IsNaN(w.UsedPct) || math.IsInf(w.UsedPct, 0) || w.Period < 0 {
+				t.Fatalf("bad window %+v", w)
+			}
+		}
+	})
+}

@@ -1,0 +1,209 @@
+package zhipu
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/mystatus/mystatus/lib/quota"
+)
+
+// now is the fixed clock of every test.
+var now = time.Date(2026, 1, 23, 12, 0, 0, 0, time.UTC)
+
+func readFixture(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func num(v float64) *float64 { return &v }
+
+const (
+	h5    = 5 * time.Hour
+	week  = 7 * 24 * time.Hour
+	month = 30 * 24 * time.Hour
+)
+
+func TestParseLimits(t *testing.T) {
+	tests := []struct {
+		file string
+		want quota.Account
+		kind quota.Kind
+		code string
+	}{
+		{file: "limits_current.json", want: quota.Account{Plan: "pro", Windows: []quota.Window{
+			{Kind: quota.KindTokens, Period: h5, UsedPct: 21, Used: num(8200000), Limit: num(40000000), Unit: "tokens", ResetAt: time.UnixMilli(1769159550000)},
+			{Kind: quota.KindTokens, Period: week, UsedPct: 33, Unit: "tokens", ResetAt: time.UnixMilli(1769600000000)},
+			{Kind: quota.KindTools, Period: month, UsedPct: 8, Used: num(83), Limit: num(1000), Unit: "calls", ResetAt: time.UnixMilli(1771700000000)},
+		}, Breakdown: []quota.Usage{{Name: "search-prime", Count: 60, Unit: "calls"}, {Name: "web-reader", Count: 23, Unit: "calls"}}}},
+		{file: "limits_credit_only.json", want: quota.Account{Plan: "max", Windows: []quota.Window{
+			{Kind: quota.KindCredits, Period: h5, UsedPct: 0, Used: num(0), Limit: num(800), Unit: "credits", ResetAt: time.UnixMilli(1769159550000)},
+			{Kind: quota.KindCredits, Period: week, UsedPct: 25, Used: num(1250), Limit: num(5000), Unit: "credits", ResetAt: time.UnixMilli(1769600000000)},
+		}}},
+		{file: "limits_percentage_only.json", want: quota.Account{Plan: "lite", Windows: []quota.Window{
+			{Kind: quota.KindTokens, Period: h5, UsedPct: 47, Unit: "tokens", ResetAt: time.UnixMilli(1769159550000)},
+			{Kind: quota.KindTools, Period: month, UsedPct: 0, Unit: "calls"},
+		}}},
+		{file: "limits_reset_seconds.json", want: quota.Account{Plan: "pro", Windows: []quota.Window{
+			{Kind: quota.KindTokens, Period: h5, UsedPct: 2.5, Used: num(1000000), Limit: num(40000000), Unit: "tokens", ResetAt: time.Unix(1769159550, 0)},
+			{Kind: quota.KindTools, Period: month, UsedPct: 10, Used: num(10), Limit: num(100), Unit: "calls", ResetAt: time.Unix(1771700000, 0)},
+		}}},
+		{file: "limits_empty.json", want: quota.Account{Plan: "lite"}},
+		{file: "limits_missing.json", want: quota.Account{}},
+		{file: "err_401_body.json", kind: quota.KindUnauthorized, code: "401"},
+		{file: "err_1309_plan_expired.json", kind: quota.KindNotSubscribed, code: "1309"},
+		{file: "html.html", kind: quota.KindMalformed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			got, err := parseLimits(readFixture(t, tt.file), now)
+			if tt.kind != "" {
+				e := quota.AsError(err)
+				if e == nil || e.Kind != tt.kind || e.Code != tt.code {
+					t.Fatalf("error = %#v, want kind %s code %q", e, tt.kind, tt.code)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("account =\n%s\nwant\n%s", show(got), show(tt.want))
+			}
+		})
+	}
+}
+
+func TestEnvelopeErrors(t *testing.T) {
+	tests := []struct {
+		body   string
+		kind   quota.Kind
+		detail string
+	}{
+		{`{"code":401,"msg":"token expired or incorrect","success":false}`, quota.KindUnauthorized, "token expired or incorrect"},
+		{`{"code":1001,"msg":"Authentication Failed","success":false}`, quota.KindUnauthorized, "Authentication Failed"},
+		{`{"code":"1002","msg":"Invalid token","success":false}`, quota.KindUnauthorized, "Invalid token"},
+		{`{"code":1308,"msg":"Usage limit reached for 5 hour","success":false}`, quota.KindQuotaExhausted, ""},
+		{`{"code":1310,"msg":"Weekly limit reached","success":false}`, quota.KindQuotaExhausted, ""},
+		{`{"code":1302,"msg":"High concurrency","success":false}`, quota.KindRateLimited, ""},
+		{`{"code":1303,"msg":"High frequency","success":false}`, quota.KindRateLimited, ""},
+		{`{"code":1305,"msg":"Model overloaded","success":false}`, quota.KindCapacity, ""},
+		{`{"code":1312,"msg":"Model overloaded","success":false}`, quota.KindCapacity, ""},
+		{`{"code":500,"msg":"Internal error","success":false}`, quota.KindServerError, ""},
+		{`{"code":4242,"msg":"Something new","success":false}`, quota.KindMalformed, "Something new"},
+		{`{"code":4242,"msg":"This key has no active GLM Coding Plan","success":false}`, quota.KindNotSubscribed, ""},
+		{`{"code":200,"msg":"ok","success":false}`, quota.KindMalformed, ""},
+		{`{"code":200,"msg":"ok","data":{"limits":[]}}`, quota.KindMalformed, ""},
+		{`{"msg":"?"}`, quota.KindMalformed, ""},
+		{`{"error":{"code":"1113","message":"Account in arrears"}}`, quota.KindMalformed, "Account in arrears"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.body, func(t *testing.T) {
+			a, err := parseLimits([]byte(tt.body), now)
+			e := quota.AsError(err)
+			if e == nil || e.Kind != tt.kind || !reflect.DeepEqual(a, quota.Account{}) {
+				t.Fatalf("error = %#v, account %+v, want kind %s", e, a, tt.kind)
+			}
+			if tt.detail != "" && e.Detail != tt.detail {
+				t.Errorf("detail = %q, want %q", e.Detail, tt.detail)
+			}
+		})
+	}
+}
+
+func TestLimitItems(t *testing.T) {
+	tests := []struct {
+		name, item string
+		want       quota.Window
+		skip       bool
+	}{
+		{name: "unknown type", item: `{"type":"FUTURE_LIMIT","percentage":3}`, skip: true},
+		{name: "not an object", item: `42`, skip: true},
+		{name: "nothing known", item: `{"type":"TOKENS_LIMIT"}`,
+			want: quota.Window{Kind: quota.KindTokens, Unit: "tokens", NoData: true}},
+		{name: "counts only", item: `{"type":"TOKENS_LIMIT","unit":4,"number":1,"usage":200,"currentValue":50}`,
+			want: quota.Window{Kind: quota.KindTokens, Period: 24 * time.Hour, UsedPct: 25, Used: num(50), Limit: num(200), Unit: "tokens"}},
+		{name: "zero limit", item: `{"type":"TIME_LIMIT","unit":5,"number":2,"usage":0,"currentValue":0}`,
+			want: quota.Window{Kind: quota.KindTools, Period: 2 * month, Used: num(0), Limit: num(0), Unit: "calls", NoData: true}},
+		{name: "unknown unit", item: `{"type":"TOKENS_LIMIT","unit":9,"number":1,"percentage":"12"}`,
+			want: quota.Window{Kind: quota.KindTokens, UsedPct: 12, Unit: "tokens"}},
+		{name: "NaN percentage", item: `{"type":"TOKENS_LIMIT","unit":3,"number":5,"percentage":"NaN","nextResetTime":-5}`,
+			want: quota.Window{Kind: quota.KindTokens, Period: h5, Unit: "tokens", NoData: true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body := `{"code":200,"success":true,"data":{"limits":[` + tt.item + `]}}`
+			a, err := parseLimits([]byte(body), now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.skip {
+				if len(a.Windows) != 0 {
+					t.Errorf("windows = %s", show(a))
+				}
+				return
+			}
+			if len(a.Windows) != 1 || !reflect.DeepEqual(a.Windows[0], tt.want) {
+				t.Errorf("windows = %s, want %+v", show(a), tt.want)
+			}
+		})
+	}
+}
+
+// show prints an account with its pointer fields dereferenced.
+func show(a quota.Account) string {
+	deref := func(p *float64) any {
+		if p == nil {
+			return nil
+		}
+		return *p
+	}
+	s := fmt.Sprintf("plan %q breakdown %v", a.Plan, a.Breakdown)
+	for _, w := range a.Windows {
+		s += fmt.Sprintf("\n  %+v used=%v limit=%v", w, deref(w.Used), deref(w.Limit))
+	}
+	return s
+}
+
+func FuzzParseLimits(f *testing.F) {
+	files, err := filepath.Glob(filepath.Join("testdata", "*"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		a, err := parseLimits(body, now)
+		if err != nil {
+			if !reflect.DeepEqual(a, quota.Account{}) {
+				t.Fatalf("error %v with a value %+v", err, a)
+			}
+			if e := quota.AsError(err); e.Kind == quota.KindInternal || e.Kind == "" {
+				t.Fatalf("unclassified error %v", err)
+			}
+			return
+		}
+		for _, w := range a.Windows {
+			bad := math.IsNaN(w.UsedPct) || math.IsInf(w.UsedPct, 0) || w.Period < 0
+			for _, p := range []*float64{w.Used, w.Limit} {
+				bad = bad || (p != nil && (math.IsNaN(*p) || math.IsInf(*p, 0)))
+			}
+			if bad {
+				t.Fatalf("bad window %+v", w)
+			}
+		}
+	})
+}

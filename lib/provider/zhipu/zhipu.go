@@ -1,0 +1,160 @@
+// Package zhipu reports the GLM Coding Plan quota of Zhipu AI
+// (bigmodel.cn) and Z.ai (api.z.ai). Both sites serve the same monitor
+// API; one implementation serves both, differing only in the auth.json
+// key and the endpoint.
+package zhipu
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/mystatus/mystatus/lib/httpx"
+	"github.com/mystatus/mystatus/lib/provider"
+	"github.com/mystatus/mystatus/lib/quota"
+)
+
+// Default base URLs; the settings "zhipu_base_url" and "zai_base_url"
+// (MYSTATUS_ZHIPU_BASE_URL, MYSTATUS_ZAI_BASE_URL) replace them.
+const (
+	DefaultZhipuBaseURL = "https://bigmodel.cn"
+	DefaultZAIBaseURL   = "https://api.z.ai"
+)
+
+const limitPath = "/api/monitor/usage/quota/limit"
+
+// Provider is the Zhipu AI or the Z.ai platform. It keeps no mutable
+// state, so one value may serve concurrent reports.
+type Provider struct {
+	d       provider.Deps
+	id      quota.PlatformID
+	authKey string // auth.json key
+	setting string // base URL setting name
+	base    string // default base URL
+}
+
+// NewZhipu returns the Zhipu AI (bigmodel.cn) provider.
+func NewZhipu(d provider.Deps) *Provider {
+	return &Provider{d: d, id: quota.Zhipu, authKey: "zhipuai-coding-plan", setting: "zhipu_base_url", base: DefaultZhipuBaseURL}
+}
+
+// NewZAI returns the Z.ai provider.
+func NewZAI(d provider.Deps) *Provider {
+	return &Provider{d: d, id: quota.ZAI, authKey: "zai-coding-plan", setting: "zai_base_url", base: DefaultZAIBaseURL}
+}
+
+// ID returns quota.Zhipu or quota.ZAI.
+func (p *Provider) ID() quota.PlatformID { return p.id }
+
+// Info names the credential source and whether it holds a key.
+func (p *Provider) Info() quota.Info {
+	_, err := p.key()
+	return quota.Info{
+		ID:         p.id,
+		Sources:    []quota.Source{{Path: p.d.Auth.Paths.OpenCodeAuth(), What: `auth.json key "` + p.authKey + `"`}},
+		Configured: !errors.Is(err, quota.ErrNotConfigured),
+	}
+}
+
+// cred is what Fetch needs from a Target.
+type cred struct{ key string }
+
+// key reads the API key from auth.json.
+func (p *Provider) key() (string, error) {
+	e, path, err := p.d.Auth.OpenCode(p.authKey)
+	if err != nil {
+		return "", err
+	}
+	if e.Type != "api" {
+		return "", &quota.Error{Kind: quota.KindFieldMissing, Path: path, Field: p.authKey + ".type"}
+	}
+	if strings.TrimSpace(e.Key) == "" {
+		return "", &quota.Error{Kind: quota.KindFieldMissing, Path: path, Field: p.authKey + ".key"}
+	}
+	return strings.TrimSpace(e.Key), nil
+}
+
+// Discover returns the one account of the platform, named by its masked
+// key.
+func (p *Provider) Discover(ctx context.Context) ([]quota.Target, error) {
+	k, err := p.key()
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256([]byte(k))
+	return []quota.Target{{
+		Key:  string(p.id) + ":" + hex.EncodeToString(sum[:6]),
+		Name: quota.MaskKey(k),
+		Data: cred{key: k},
+	}}, nil
+}
+
+// Fetch queries the quota endpoint for t.
+func (p *Provider) Fetch(ctx context.Context, t quota.Target) (quota.Account, error) {
+	c, ok := t.Data.(cred)
+	if !ok {
+		return quota.Account{}, quota.Errorf(quota.KindInternal, "target %q was not discovered by the %s provider", t.Key, p.id)
+	}
+	url, err := p.d.Endpoint(p.setting, p.base, limitPath)
+	if err != nil {
+		return quota.Account{}, err
+	}
+	h := http.Header{}
+	// The raw key, without "Bearer", as the official plugin sends it.
+	h.Set("Authorization", c.key)
+	h.Set("Accept", "application/json")
+	resp, err := p.d.HTTP.Get(ctx, url, h)
+	if err != nil {
+		return quota.Account{}, scrub(classify(err), c.key)
+	}
+	a, err := parseLimits(resp.Body, p.d.Clock())
+	if err != nil {
+		e := quota.AsError(err)
+		if e.Kind == quota.KindMalformed && e.Code == "" {
+			e = quota.AsError(httpx.Malformed(resp, e.Detail))
+		}
+		e.URL = resp.URL
+		return quota.Account{}, scrub(e, c.key)
+	}
+	a.Name = t.Name
+	return a, nil
+}
+
+// classify maps a non-2xx answer that still carries a known business
+// code by that code, and anything else by the generic rules.
+func classify(err error) error {
+	var se *httpx.StatusError
+	if !errors.As(err, &se) {
+		return err
+	}
+	generic := quota.AsError(httpx.FromStatus(err))
+	if !gjson.ValidBytes(se.Body) {
+		return generic
+	}
+	root := gjson.ParseBytes(se.Body)
+	if !root.Get("code").Exists() && !root.Get("error.code").Exists() {
+		return generic
+	}
+	e := envelopeError(root)
+	if e.Kind == quota.KindMalformed {
+		// An unknown code says less than the HTTP status.
+		generic.Code, generic.Detail = e.Code, e.Detail
+		return generic
+	}
+	e.Status, e.URL, e.RetryAfter, e.Err = se.Status, se.URL, se.RetryAfter, se
+	return e
+}
+
+// scrub masks the key should an upstream message echo it.
+func scrub(err error, key string) error {
+	var e *quota.Error
+	if errors.As(err, &e) && key != "" && strings.Contains(e.Detail, key) {
+		e.Detail = strings.ReplaceAll(e.Detail, key, quota.MaskKey(key))
+	}
+	return err
+}

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){"mystatus": func() { os.Exit(run()) }})
+}
+
+// TestScript runs the end-to-end scripts in testdata/script: the real
+// binary (re-executed test binary) against a loopback fake that serves the
+// recorded bodies under testdata/api, with a fixture HOME per script.
+func TestScript(t *testing.T) {
+	api, err := filepath.Abs("testdata/api")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// /<scenario>/<endpoint path> → testdata/api/<scenario>/<path>;
+		// ":" in Cloud Code paths is stored as "_".
+		rel := filepath.FromSlash(strings.ReplaceAll(strings.TrimPrefix(r.URL.Path, "/"), ":", "_"))
+		body, err := os.ReadFile(filepath.Join(api, rel))
+		if err != nil || strings.Contains(rel, "..") {
+			http.NotFound(w, r)
+			return
+		}
+		if strings.HasPrefix(string(body), "HTTP/") { // "HTTP/1.1 <status>\n<headers>\n\n<body>"
+			head, rest, _ := strings.Cut(string(body), "\n\n")
+			lines := strings.Split(head, "\n")
+			status := 500
+			if f := strings.Fields(lines[0]); len(f) > 1 {
+				status = atoi(f[1])
+			}
+			for _, l := range lines[1:] {
+				if k, v, ok := strings.Cut(l, ":"); ok {
+					w.Header().Set(strings.TrimSpace(k), strings.TrimSpace(v))
+				}
+			}
+			w.WriteHeader(status)
+			w.Write([]byte(rest))
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(body)
+	}))
+	t.Cleanup(srv.Close) // scripts run as parallel subtests, after Run returns
+	testscript.Run(t, testscript.Params{
+		Dir: "testdata/script",
+		Setup: func(e *testscript.Env) error {
+			home := filepath.Join(e.WorkDir, "home")
+			e.Setenv("HOME", home)
+			e.Setenv("USERPROFILE", home)
+			for _, k := range []string{"XDG_DATA_HOME", "XDG_CONFIG_HOME", "APPDATA", "ABV_DATA_DIR", "LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE", "MYSTATUS_LANG", "NO_COLOR"} {
+				e.Setenv(k, "")
+			}
+			e.Setenv("API", srv.URL)
+			for _, p := range []string{"OPENAI", "ANTHROPIC", "ZHIPU", "ZAI"} {
+				e.Setenv("MYSTATUS_"+p+"_BASE_URL", srv.URL+"/"+strings.ToLower(p))
+			}
+			e.Setenv("MYSTATUS_GITHUB_API_URL", srv.URL+"/github")
+			e.Setenv("MYSTATUS_GOOGLE_OAUTH_URL", srv.URL+"/google-oauth")
+			e.Setenv("MYSTATUS_CLOUDCODE_BASE_URL", srv.URL+"/cloudcode")
+			e.Setenv("MYSTATUS_GOOGLE_CLIENT_ID", "client-id-e2e")
+			e.Setenv("MYSTATUS_GOOGLE_CLIENT_SECRET", "client-secret-CANARY")
+			return nil
+		},
+		UpdateScripts: os.Getenv("UPDATE_SCRIPTS") != "",
+	})
+}
+
+func atoi(s string) int {
+	n := 0
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return 0
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
