@@ -2,10 +2,30 @@ package cli
 
 import (
 	"context"
-	"errors"
+
+	"github.com/mystatus/mystatus/lib/demo"
+	"github.com/mystatus/mystatus/lib/provider/all"
+	"github.com/mystatus/mystatus/lib/report"
 )
 
-// startDemo points the app at built-in fake platforms.
+// startDemo points the app at built-in fake platforms: a loopback server
+// and a temporary HOME of fake credentials. The real environment and
+// config file are ignored from here on, so the demo can neither reach a
+// real platform nor read the user's files. The returned func stops the
+// demo and removes its files.
 func (a *App) startDemo(ctx context.Context) (func(), error) {
-	return nil, errors.New("demo not available yet")
+	env, err := demo.Start(ctx, a.Env.Now())
+	if err != nil {
+		return nil, err
+	}
+	a.Deps = env.Deps(a.Deps)
+	a.Settings = a.Deps.Settings
+	a.Service = &report.Service{
+		Providers:   all.Providers(a.Deps),
+		Timeout:     a.Service.Timeout,
+		MaxInFlight: a.Service.MaxInFlight,
+		Now:         a.Service.Now,
+		Demo:        true,
+	}
+	return env.Close, nil
 }

@@ -216,14 +216,34 @@ func (w *writer) account(a quota.Account) {
 	}
 	var warnings []string
 	inCompact := false
+	labels := make([]string, len(a.Windows))
 	for i, win := range a.Windows {
-		label := WindowLabel(loc, win)
+		labels[i] = WindowLabel(loc, win)
+	}
+	// Compact rows of one block share the label column width.
+	widths := make([]int, len(a.Windows))
+	for i := 0; i < len(a.Windows); {
+		j, widest := i, 0
+		for ; j < len(a.Windows) && a.Windows[j].Compact == a.Windows[i].Compact; j++ {
+			widest = max(widest, cellWidth(labels[j]))
+		}
+		for k := i; k < j; k++ {
+			widths[k] = max(widest+2, 16)
+		}
+		i = j
+	}
+	for i, win := range a.Windows {
+		label := labels[i]
 		if win.Compact {
 			if i > 0 && !inCompact {
 				w.blank()
 			}
 			inCompact = true
-			w.line(w.compactRow(label, win))
+			// A reset shared with the account is said once, below.
+			if win.ResetAt.Equal(a.ResetAt) {
+				win.ResetAt = time.Time{}
+			}
+			w.line(w.compactRow(label, widths[i], win))
 		} else {
 			if i > 0 {
 				w.blank()
@@ -336,9 +356,9 @@ func (w *writer) wideWindow(label string, win quota.Window) {
 	}
 }
 
-func (w *writer) compactRow(label string, win quota.Window) string {
+func (w *writer) compactRow(label string, width int, win quota.Window) string {
 	loc := w.loc
-	row := pad(label, 16)
+	row := pad(label, width)
 	switch {
 	case win.Unlimited:
 		return row + loc.T("line.unlimited", nil)
