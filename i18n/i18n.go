@@ -9,6 +9,7 @@ package i18n
 import (
 	"embed"
 	"fmt"
+	"io/fs"
 	"sort"
 	"strings"
 	"sync"
@@ -20,8 +21,23 @@ import (
 //go:embed active.*.json
 var catalogs embed.FS
 
-// Languages are the supported languages; the first is the default.
-var Languages = []string{"en", "zh", "fr"}
+// Languages are the supported languages, one per embedded catalog
+// active.<lang>.json; English, the default, comes first. Adding a catalog
+// file adds a language: no code change.
+var Languages = discover()
+
+func discover() []string {
+	names, _ := fs.Glob(catalogs, "active.*.json")
+	langs := []string{"en"}
+	for _, n := range names {
+		l := strings.TrimSuffix(strings.TrimPrefix(n, "active."), ".json")
+		if l != "en" {
+			langs = append(langs, l)
+		}
+	}
+	sort.Strings(langs[1:])
+	return langs
+}
 
 var (
 	bundle     *goi18n.Bundle

@@ -205,7 +205,7 @@ func TestDemoReport(t *testing.T) {
 			}
 			want := "[]"
 			if i == 1 {
-				want = "[Claude Claude and GPT 5-hour]"
+				want = "[Claude Claude and GPT]"
 			}
 			if fmt.Sprint(exhausted) != want {
 				t.Errorf("%s: exhausted windows %v, want %s", a.Name, exhausted, want)
