@@ -1,0 +1,189 @@
+// Package explain turns a classified failure into what the seed FAQs give
+// for every error: a short title, what it means, and the numbered steps
+// that fix it, all localized, plus the upstream's own message with
+// secrets scrubbed.
+//
+// # Catalog scheme
+//
+// For a kind k (a [quota.Kind] value such as "token_expired"):
+//
+//   - "error.<k>.title"   one line;
+//   - "error.<k>.meaning" one or two sentences;
+//   - "error.<k>.steps"   the steps, one per line, without numbers (the
+//     renderer numbers them).
+//
+// Steps may be specialised, most specific first:
+// "error.<k>.steps.<platform>.<variant>", then "error.<k>.steps.<platform>",
+// then "error.<k>.steps". The variant names the credential source the error
+// is about, derived from its Path: "pat" for copilot-quota-token.json and
+// "manager" for a file of Antigravity-Manager's store.
+//
+// Templates see the [quota.Error] fields (Platform as a localized name,
+// Path, Field, Status, Code, URL, RetryAfter and ResetIn as localized
+// durations, ResetAt and Since as localized local times, Link, Reason),
+// and the paths fixes point at: AuthPath (OpenCode auth.json), PATPath
+// (copilot-quota-token.json), AntigravityPath (antigravity-accounts.json)
+// and ManagerDir (Antigravity-Manager's data directory).
+package explain
+
+import (
+	"errors"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/mystatus/mystatus/i18n"
+	"github.com/mystatus/mystatus/lib/auth"
+	"github.com/mystatus/mystatus/lib/httpx"
+	"github.com/mystatus/mystatus/lib/quota"
+)
+
+// DetailLen is how much of the upstream's message an explanation keeps.
+const DetailLen = 200
+
+// Explanation is one failure explained for a user.
+type Explanation struct {
+	Kind    quota.Kind `json:"kind"`
+	Title   string     `json:"title"`
+	Meaning string     `json:"meaning"`
+	Steps   []string   `json:"steps"`
+	// Detail is the upstream's own message, untranslated, truncated and
+	// scrubbed of anything that looks like a secret.
+	Detail string `json:"detail,omitempty"`
+}
+
+// Explain localizes err for platform p (empty when the failure is not tied
+// to one platform). A nil err gives the zero Explanation.
+func Explain(loc *i18n.Localizer, p quota.PlatformID, err error, paths auth.Paths) Explanation {
+	if err == nil {
+		return Explanation{}
+	}
+	e := quota.AsError(err)
+	data := Data(loc, p, e, paths)
+	k := e.Kind
+	x := Explanation{
+		Kind:    k,
+		Title:   loc.T("error."+string(k)+".title", data),
+		Meaning: loc.T("error."+string(k)+".meaning", data),
+		Steps:   Lines(loc.T(stepsID(k, p, variant(e.Path, paths)), data)),
+	}
+	detail := e.Detail
+	var qe *quota.Error
+	if detail == "" && !errors.As(err, &qe) {
+		// An unclassified error has no Detail; its text is the only clue.
+		detail = err.Error()
+	}
+	x.Detail = httpx.Truncate(Scrub(detail), DetailLen)
+	return x
+}
+
+// stepsID picks the most specific steps message the catalogs define.
+func stepsID(k quota.Kind, p quota.PlatformID, v string) string {
+	base := "error." + string(k) + ".steps"
+	if p != "" {
+		if v != "" && i18n.Has(base+"."+string(p)+"."+v) {
+			return base + "." + string(p) + "." + v
+		}
+		if i18n.Has(base + "." + string(p)) {
+			return base + "." + string(p)
+		}
+	}
+	return base
+}
+
+// variant names the credential source a path belongs to.
+func variant(path string, paths auth.Paths) string {
+	switch {
+	case path == "":
+		return ""
+	case filepath.Base(path) == PATFile:
+		return "pat"
+	case paths.ABVData != "" && Within(path, paths.ABVData):
+		return "manager"
+	}
+	return ""
+}
+
+// Within reports whether path is dir or lies under it.
+func Within(path, dir string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// File names of the credential stores fixes point at.
+const (
+	PATFile         = "copilot-quota-token.json"
+	AntigravityFile = "antigravity-accounts.json"
+)
+
+// PATPath is where the GitHub Copilot token file lives.
+func PATPath(p auth.Paths) string { return filepath.Join(p.OpenCodeConfigDir(), PATFile) }
+
+// AntigravityPath is where the OpenCode Antigravity auth plugin keeps its
+// accounts (under %APPDATA% on Windows).
+func AntigravityPath(p auth.Paths) string {
+	if p.GOOS == "windows" && p.AppData != "" {
+		return filepath.Join(p.AppData, "opencode", AntigravityFile)
+	}
+	return filepath.Join(p.OpenCodeConfigDir(), AntigravityFile)
+}
+
+// Data is the template data for e's messages; doctor reuses it for its
+// own messages about the same error.
+func Data(loc *i18n.Localizer, p quota.PlatformID, e *quota.Error, paths auth.Paths) map[string]any {
+	d := map[string]any{
+		"Platform":        PlatformName(loc, p),
+		"Path":            e.Path,
+		"Field":           e.Field,
+		"Status":          e.Status,
+		"Code":            e.Code,
+		"URL":             e.URL,
+		"Link":            e.Link,
+		"Reason":          httpx.Truncate(Scrub(e.Reason), DetailLen),
+		"RetryAfter":      "",
+		"ResetAt":         "",
+		"ResetIn":         "",
+		"Since":           "",
+		"AuthPath":        paths.OpenCodeAuth(),
+		"PATPath":         PATPath(paths),
+		"AntigravityPath": AntigravityPath(paths),
+		"ManagerDir":      paths.ABVData,
+	}
+	if e.RetryAfter > 0 {
+		d["RetryAfter"] = Duration(loc, e.RetryAfter)
+	}
+	now := time.Now()
+	if !e.ResetAt.IsZero() {
+		d["ResetAt"] = DateTime(loc, e.ResetAt, now)
+		if in := e.ResetAt.Sub(now); in > 0 {
+			d["ResetIn"] = Duration(loc, in)
+		}
+	}
+	if !e.Since.IsZero() {
+		d["Since"] = DateTime(loc, e.Since, now)
+	}
+	return d
+}
+
+// PlatformName is the localized name of p ("platform.<id>.name"), the ID
+// itself when the catalogs lack it, and a generic word when p is empty.
+func PlatformName(loc *i18n.Localizer, p quota.PlatformID) string {
+	if p == "" {
+		return loc.T("explain.platform.unknown", nil)
+	}
+	if id := "platform." + string(p) + ".name"; i18n.Has(id) {
+		return loc.T(id, nil)
+	}
+	return string(p)
+}
+
+// Lines splits a steps message into its non-empty lines.
+func Lines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}

@@ -1,0 +1,128 @@
+package httpx
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/mystatus/mystatus/lib/quota"
+)
+
+// answer is one scripted response; hijack drops the connection instead.
+type answer struct {
+	status int
+	header map[string]string
+	body   string
+	hijack bool
+}
+
+func TestDoRetry(t *testing.T) {
+	defer func(b func() time.Duration) { backoff = b }(backoff)
+	backoff = func() time.Duration { return time.Millisecond }
+
+	ok := answer{status: 200, body: `{"ok":true}`}
+	tests := []struct {
+		name     string
+		answers  []answer
+		deadline time.Duration // for ctx; zero means none
+		calls    int32
+		wantKind quota.Kind // "" means success
+		wantWait time.Duration
+	}{
+		{"success", []answer{ok}, 0, 1, "", 0},
+		{"503 then success", []answer{{status: 503}, ok}, 0, 2, "", 0},
+		{"500 twice", []answer{{status: 500}, {status: 500}}, 0, 2, quota.KindServerError, 0},
+		{"reset then success", []answer{{hijack: true}, ok}, 0, 2, "", 0},
+		{"short retry-after honoured", []answer{{status: 429, header: map[string]string{"Retry-After": "1"}}, ok}, 0, 2, "", 0},
+		{"github reset header", []answer{{status: 403, header: map[string]string{"X-Ratelimit-Remaining": "0", "X-Ratelimit-Reset": "1"}}, ok}, 0, 2, "", 0},
+		{"long retry-after reported", []answer{{status: 429, header: map[string]string{"Retry-After": "120"}}, ok}, 0, 1, quota.KindRateLimited, 120 * time.Second},
+		{"retry-after past the deadline", []answer{{status: 429, header: map[string]string{"Retry-After": "20"}}, ok}, 5 * time.Second, 1, quota.KindRateLimited, 20 * time.Second},
+		{"401 never", []answer{{status: 401}, ok}, 0, 1, quota.KindUnauthorized, 0},
+		{"403 never", []answer{{status: 403}, ok}, 0, 1, quota.KindForbidden, 0},
+		{"invalid_grant never", []answer{{status: 400, body: `{"error":"invalid_grant"}`}, ok}, 0, 1, quota.KindRefreshRevoked, 0},
+		{"exhausted quota never", []answer{{status: 429, body: `{"error":{"code":429,"details":[{"reason":"QUOTA_EXHAUSTED"}]}}`}, ok}, 0, 1, quota.KindQuotaExhausted, 0},
+		{"bad request never", []answer{{status: 400, body: "bad"}, ok}, 0, 1, quota.KindMalformed, 0},
+		{"oversized never", []answer{{status: 200, body: strings.Repeat("x", 2048)}, ok}, 0, 1, quota.KindMalformed, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var calls atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if b, _ := io.ReadAll(r.Body); string(b) != "payload" {
+					t.Errorf("attempt %d sent body %q", calls.Load()+1, b)
+				}
+				a := tt.answers[min(int(calls.Add(1))-1, len(tt.answers)-1)]
+				if a.hijack {
+					conn, _, _ := w.(http.Hijacker).Hijack()
+					conn.Close()
+					return
+				}
+				for k, v := range a.header {
+					w.Header().Set(k, v)
+				}
+				w.WriteHeader(a.status)
+				io.WriteString(w, a.body)
+			}))
+			defer srv.Close()
+			c := New(5 * time.Second)
+			c.MaxBody = 1024
+			c.Now = func() time.Time { return time.Unix(0, 0) } // "X-Ratelimit-Reset: 1" is 1 s away
+			ctx := context.Background()
+			if tt.deadline > 0 {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, tt.deadline)
+				defer cancel()
+			}
+			_, err := c.DoRetry(ctx, func() (*http.Request, error) {
+				return http.NewRequest(http.MethodPost, srv.URL+"/usage", strings.NewReader("payload"))
+			})
+			if n := calls.Load(); n != tt.calls {
+				t.Errorf("%d calls, want %d", n, tt.calls)
+			}
+			if tt.wantKind == "" {
+				if err != nil {
+					t.Fatalf("unexpected error %v", err)
+				}
+				return
+			}
+			e := quota.AsError(FromStatus(err))
+			if e.Kind != tt.wantKind {
+				t.Fatalf("kind %s (%v), want %s", e.Kind, err, tt.wantKind)
+			}
+			if e.RetryAfter != tt.wantWait {
+				t.Errorf("retry after %v, want %v", e.RetryAfter, tt.wantWait)
+			}
+		})
+	}
+}
+
+func TestDoRetryBuildError(t *testing.T) {
+	c := New(time.Second)
+	_, err := c.DoRetry(context.Background(), func() (*http.Request, error) {
+		return http.NewRequest(http.MethodGet, "://bad", nil)
+	})
+	if quota.KindOf(err) != quota.KindBadConfig {
+		t.Fatalf("build error classified as %v", err)
+	}
+}
+
+func TestDoRetryStopsWithContext(t *testing.T) {
+	defer func(b func() time.Duration) { backoff = b }(backoff)
+	ctx, cancel := context.WithCancel(context.Background())
+	backoff = func() time.Duration { cancel(); return time.Hour }
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		w.WriteHeader(500)
+	}))
+	defer srv.Close()
+	_, err := New(time.Second).DoRetry(ctx, func() (*http.Request, error) { return http.NewRequest(http.MethodGet, srv.URL, nil) })
+	if calls.Load() != 1 || quota.KindOf(FromStatus(err)) != quota.KindServerError {
+		t.Fatalf("%d calls, err %v; want one call and the first error", calls.Load(), err)
+	}
+}
