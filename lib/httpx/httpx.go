@@ -5,6 +5,7 @@
 package httpx
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -125,29 +126,50 @@ func (c *Client) Do(ctx context.Context, req *http.Request) (*Response, error) {
 	return r, nil
 }
 
-// Get is a convenience for a GET with headers.
+// Get sends one GET with headers. Platforms with a fallback of their own
+// (host lists, token cascades) use it; single-endpoint platforms use
+// [Client.GetRetry].
 func (c *Client) Get(ctx context.Context, rawURL string, header http.Header) (*Response, error) {
-	req, err := http.NewRequest(http.MethodGet, rawURL, nil)
+	req, err := newRequest(http.MethodGet, rawURL, "", nil, header)
 	if err != nil {
-		return nil, &quota.Error{Kind: quota.KindBadConfig, URL: rawURL, Err: err}
-	}
-	for k, v := range header {
-		req.Header[k] = v
+		return nil, err
 	}
 	return c.Do(ctx, req)
 }
 
-// Post sends body with the given content type and headers.
+// GetRetry is Get retried once where the taxonomy allows (see
+// [Client.DoRetry]).
+func (c *Client) GetRetry(ctx context.Context, rawURL string, header http.Header) (*Response, error) {
+	return c.DoRetry(ctx, func() (*http.Request, error) {
+		return newRequest(http.MethodGet, rawURL, "", nil, header)
+	})
+}
+
+// Post sends body with the given content type and headers, once.
 func (c *Client) Post(ctx context.Context, rawURL, contentType string, body []byte, header http.Header) (*Response, error) {
-	req, err := http.NewRequest(http.MethodPost, rawURL, strings.NewReader(string(body)))
+	req, err := newRequest(http.MethodPost, rawURL, contentType, body, header)
+	if err != nil {
+		return nil, err
+	}
+	return c.Do(ctx, req)
+}
+
+func newRequest(method, rawURL, contentType string, body []byte, header http.Header) (*http.Request, error) {
+	var r io.Reader
+	if body != nil {
+		r = bytes.NewReader(body)
+	}
+	req, err := http.NewRequest(method, rawURL, r)
 	if err != nil {
 		return nil, &quota.Error{Kind: quota.KindBadConfig, URL: rawURL, Err: err}
 	}
 	for k, v := range header {
 		req.Header[k] = v
 	}
-	req.Header.Set("Content-Type", contentType)
-	return c.Do(ctx, req)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	return req, nil
 }
 
 // ParseRetryAfter reads a Retry-After value: delta seconds or an HTTP date.

@@ -12,7 +12,7 @@ import (
 
 // MaxRetryWait is the longest server-requested delay [Client.DoRetry]
 // sleeps; a longer one is reported to the user as a time instead.
-const MaxRetryWait = 30 * time.Second
+const MaxRetryWait = 5 * time.Second
 
 // backoff is the pause before retrying a failure that named no delay
 // (5xx, overload, a dropped connection): 300 ms to 1 s, jittered so

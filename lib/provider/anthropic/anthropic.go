@@ -126,7 +126,7 @@ func (p *Provider) Fetch(ctx context.Context, t quota.Target) (quota.Account, er
 	h.Set("Anthropic-Beta", "oauth-2025-04-20")
 	h.Set("Accept", "application/json")
 	h.Set("User-Agent", "claude-cli/2.1.0 (external, cli)")
-	resp, err := p.d.HTTP.Get(ctx, u, h)
+	resp, err := p.d.HTTP.GetRetry(ctx, u, h)
 	if err != nil {
 		return quota.Account{}, classify(err)
 	}

@@ -124,7 +124,7 @@ func (p *Provider) Fetch(ctx context.Context, t quota.Target) (quota.Account, er
 		// Without it Team/Enterprise logins get their personal (free) usage.
 		h.Set("ChatGPT-Account-Id", c.accountID)
 	}
-	resp, err := p.d.HTTP.Get(ctx, url, h)
+	resp, err := p.d.HTTP.GetRetry(ctx, url, h)
 	if err != nil {
 		return quota.Account{}, classify(err, c.path, p.d.Clock())
 	}

@@ -108,7 +108,7 @@ func (p *Provider) Fetch(ctx context.Context, t quota.Target) (quota.Account, er
 	// The raw key, without "Bearer", as the official plugin sends it.
 	h.Set("Authorization", c.key)
 	h.Set("Accept", "application/json")
-	resp, err := p.d.HTTP.Get(ctx, url, h)
+	resp, err := p.d.HTTP.GetRetry(ctx, url, h)
 	if err != nil {
 		return quota.Account{}, scrub(classify(err), c.key)
 	}
