@@ -59,7 +59,7 @@ bench:
 
 ## e2e: real MCP clients (official Go SDK, npm SDK) drive the built binary
 e2e: build
-	./e2e/run.sh $(abspath $(BIN))
+	MYSTATUS_BIN=$(abspath $(BIN)) ./e2e/run.sh
 
 install:
 	$(GO) install -trimpath -ldflags "$(LDFLAGS)" .

@@ -25,13 +25,17 @@ func run() int {
 	log.SetOutput(os.Stderr)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// Keep the real stdout for the report or the protocol, and point
+	// os.Stdout at stderr so a stray print cannot corrupt a JSON-RPC stream.
+	out := os.Stdout
+	os.Stdout = os.Stderr
 	return cli.Main(ctx, cli.Env{
 		Args:       os.Args[1:],
 		Stdin:      os.Stdin,
-		Stdout:     os.Stdout,
+		Stdout:     out,
 		Stderr:     os.Stderr,
 		Getenv:     os.Getenv,
-		IsTerminal: term.IsTerminal(int(os.Stdout.Fd())),
+		IsTerminal: term.IsTerminal(int(out.Fd())),
 		Version:    cli.BuildInfo{Version: version, Commit: commit, Date: date}.Resolve(),
 		Serve:      serve,
 	})

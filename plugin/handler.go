@@ -1,0 +1,239 @@
+package plugin
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"runtime/debug"
+	"sync"
+
+	"github.com/sourcegraph/jsonrpc2"
+	"github.com/tidwall/gjson"
+)
+
+// MCP error codes beyond JSON-RPC's.
+const (
+	// CodeUnsupportedProtocolVersion answers a 2026-07-28-style request
+	// naming a version the host does not speak.
+	CodeUnsupportedProtocolVersion = -32022
+)
+
+// method is one entry of the dispatch table.
+type method struct {
+	fn func(c *call, ctx context.Context) (any, *jsonrpc2.Error)
+	// long methods run in their own goroutine, cancellable; the others
+	// run inline, in arrival order.
+	long bool
+	// mcp methods get MCP era handling (_meta validation, 2026-07-28
+	// result fields).
+	mcp bool
+}
+
+var methods map[string]method
+
+func init() {
+	methods = map[string]method{
+		"initialize":               {fn: (*call).initialize, mcp: true},
+		"ping":                     {fn: (*call).ping, mcp: true},
+		"server/discover":          {fn: (*call).discover, mcp: true},
+		"tools/list":               {fn: (*call).toolsList, mcp: true},
+		"tools/call":               {fn: (*call).toolsCall, mcp: true, long: true},
+		"prompts/list":             {fn: (*call).promptsList, mcp: true},
+		"prompts/get":              {fn: (*call).promptsGet, mcp: true, long: true},
+		"resources/list":           {fn: (*call).resourcesList, mcp: true},
+		"resources/templates/list": {fn: (*call).resourceTemplatesList, mcp: true},
+		"plugin/describe":          {fn: (*call).describe},
+		"tool/execute":             {fn: (*call).toolExecute, long: true},
+		"mystatus/report":          {fn: (*call).report, long: true},
+		"mystatus/platforms":       {fn: (*call).platforms},
+	}
+}
+
+// call is one request being served.
+type call struct {
+	h      *host
+	conn   *jsonrpc2.Conn
+	req    *jsonrpc2.Request
+	params gjson.Result
+	// modern is true for a 2026-07-28 request; version is the protocol
+	// version the answer follows ("" when no MCP version is known).
+	modern  bool
+	version string
+
+	progressMu sync.Mutex
+	progressN  int // notifications sent so far
+}
+
+// obj is a JSON object under construction.
+type obj = map[string]any
+
+// Handle implements jsonrpc2.Handler. It runs on the read loop, so only
+// cheap work happens here.
+func (h *host) Handle(_ context.Context, conn *jsonrpc2.Conn, req *jsonrpc2.Request) {
+	if req.Notif {
+		h.notification(req)
+		return
+	}
+	c := &call{h: h, conn: conn, req: req}
+	if req.Params != nil {
+		c.params = gjson.ParseBytes(*req.Params)
+	}
+	m, ok := methods[req.Method]
+	if !ok {
+		c.reply(nil, &jsonrpc2.Error{Code: jsonrpc2.CodeMethodNotFound, Message: "method not found: " + clip(req.Method)})
+		return
+	}
+	if m.mcp {
+		if err := c.negotiate(); err != nil {
+			c.reply(nil, err)
+			return
+		}
+	}
+	if !m.long {
+		res, err := c.safe(h.base, m.fn)
+		c.reply(res, err)
+		return
+	}
+	key := idKey(req.ID)
+	h.mu.Lock()
+	if _, dup := h.running[key]; dup {
+		h.mu.Unlock()
+		c.reply(nil, &jsonrpc2.Error{Code: jsonrpc2.CodeInvalidRequest, Message: "invalid request: id " + key + " is already in use"})
+		return
+	}
+	ctx, cancel := context.WithCancel(h.base)
+	r := &running{cancel: cancel}
+	h.running[key] = r
+	h.inflight.Add(1)
+	h.mu.Unlock()
+	go func() {
+		defer h.inflight.Done()
+		res, err := c.safe(ctx, m.fn)
+		h.mu.Lock()
+		delete(h.running, key)
+		cancelled := r.cancelled
+		h.mu.Unlock()
+		cancel()
+		if cancelled {
+			h.log.Debug("request cancelled by the client; not replying", "id", key, "method", req.Method)
+			return
+		}
+		c.reply(res, err)
+	}()
+}
+
+// safe runs fn, turning a panic into -32603.
+func (c *call) safe(ctx context.Context, fn func(*call, context.Context) (any, *jsonrpc2.Error)) (res any, rerr *jsonrpc2.Error) {
+	defer func() {
+		if r := recover(); r != nil {
+			c.h.log.Error("handler panic", "method", c.req.Method, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			res, rerr = nil, &jsonrpc2.Error{Code: jsonrpc2.CodeInternalError, Message: "internal error"}
+		}
+	}()
+	return fn(c, ctx)
+}
+
+// reply answers the request; a result is never null.
+func (c *call) reply(res any, err *jsonrpc2.Error) {
+	var werr error
+	if err != nil {
+		werr = c.conn.ReplyWithError(c.h.base, c.req.ID, err)
+	} else {
+		if res == nil {
+			res = obj{}
+		}
+		if m, ok := res.(obj); ok && c.modern {
+			m["resultType"] = "complete"
+			meta, _ := m["_meta"].(obj)
+			if meta == nil {
+				meta = obj{}
+			}
+			meta[metaServerInfo] = c.h.serverInfo()
+			m["_meta"] = meta
+		}
+		werr = c.conn.Reply(c.h.base, c.req.ID, res)
+	}
+	if werr != nil {
+		c.h.log.Debug("reply not sent", "method", c.req.Method, "err", werr)
+	}
+}
+
+// notification handles a message without id: cancellation and MCP
+// lifecycle notices. Unknown notifications are ignored, as JSON-RPC asks.
+func (h *host) notification(req *jsonrpc2.Request) {
+	var params gjson.Result
+	if req.Params != nil {
+		params = gjson.ParseBytes(*req.Params)
+	}
+	switch req.Method {
+	case "notifications/cancelled":
+		h.cancel(params.Get("requestId"))
+	case "$/cancelRequest":
+		h.cancel(params.Get("id"))
+	default:
+		h.log.Debug("notification", "method", req.Method)
+	}
+}
+
+// cancel stops a running request; it will get no reply. Unknown and
+// finished ids are ignored.
+func (h *host) cancel(id gjson.Result) {
+	key, ok := rawIDKey(id)
+	if !ok {
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if r, ok := h.running[key]; ok {
+		r.cancelled = true
+		r.cancel()
+	}
+}
+
+// progress reports work done when the request asked for it with
+// _meta.progressToken (MCP) or workDoneToken (LSP). The token keeps its
+// JSON type. Nothing is sent once the request is cancelled. Callers run
+// concurrently, so the count is taken here, where it can only increase,
+// as MCP requires.
+func (c *call) progress(ctx context.Context, total int, message string) {
+	if ctx.Err() != nil {
+		return
+	}
+	c.progressMu.Lock()
+	defer c.progressMu.Unlock()
+	c.progressN++
+	done := c.progressN
+	if tok := c.params.Get("_meta.progressToken"); tok.Type == gjson.String || tok.Type == gjson.Number {
+		c.notify("notifications/progress", obj{
+			"progressToken": json.RawMessage(tok.Raw),
+			"progress":      done,
+			"total":         total,
+			"message":       message,
+		})
+	}
+	if tok := c.params.Get("workDoneToken"); tok.Type == gjson.String || tok.Type == gjson.Number {
+		if done == 1 {
+			c.notify("$/progress", obj{"token": json.RawMessage(tok.Raw), "value": obj{"kind": "begin", "title": "mystatus", "percentage": 0}})
+		}
+		kind := "report"
+		if done >= total {
+			kind = "end"
+		}
+		v := obj{"kind": kind, "message": message}
+		if kind == "report" {
+			v["percentage"] = done * 100 / max(total, 1)
+		}
+		c.notify("$/progress", obj{"token": json.RawMessage(tok.Raw), "value": v})
+	}
+}
+
+func (c *call) notify(method string, params any) {
+	if err := c.conn.Notify(c.h.base, method, params); err != nil {
+		c.h.log.Debug("notification not sent", "method", method, "err", err)
+	}
+}
+
+// invalidParams is a -32602 error.
+func invalidParams(msg string) *jsonrpc2.Error {
+	return &jsonrpc2.Error{Code: jsonrpc2.CodeInvalidParams, Message: msg}
+}

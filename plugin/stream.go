@@ -1,0 +1,427 @@
+package plugin
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/sourcegraph/jsonrpc2"
+	"github.com/tidwall/gjson"
+)
+
+// Framing names how messages are delimited on the wire.
+const (
+	FramingAuto   = "auto"   // detected from the first non-whitespace byte
+	FramingNDJSON = "ndjson" // one JSON message per line (MCP stdio)
+	FramingLSP    = "lsp"    // Content-Length headers (LSP base protocol)
+)
+
+// MaxMessage caps one incoming message. Larger messages are skipped
+// without being buffered and answered with an error.
+const MaxMessage = 8 << 20
+
+// idPrefix is how much of an oversized message is kept to find its id.
+const idPrefix = 4 << 10
+
+// maxHeaderLine caps one LSP header line.
+const maxHeaderLine = 4 << 10
+
+// errClosed is returned by writes after Close.
+var errClosed = errors.New("plugin: stream closed")
+
+// stream is the jsonrpc2.ObjectStream of the host. It frames messages,
+// validates each one before jsonrpc2 decodes it (the library closes the
+// connection on anything it does not like) and answers bad input itself.
+type stream struct {
+	r       *bufio.Reader
+	w       io.Writer
+	framing string // FramingAuto until the first byte is seen
+	max     int
+	log     *slog.Logger
+	// drain is called on EOF before io.EOF is returned, so replies of
+	// requests still running are written before jsonrpc2 closes.
+	drain func()
+
+	rmu  sync.Mutex
+	rerr error // the read error that ended the stream, other than EOF
+
+	wmu     sync.Mutex // serialises every write, ours and jsonrpc2's
+	closed  bool
+	werr    error
+	onWrErr func(error)
+}
+
+func newStream(in io.Reader, out io.Writer, framing string, log *slog.Logger) *stream {
+	return &stream{
+		r:       bufio.NewReaderSize(in, 64<<10),
+		w:       out,
+		framing: framing,
+		max:     MaxMessage,
+		log:     log,
+		drain:   func() {},
+	}
+}
+
+// rejection is a message the stream answers itself.
+type rejection struct {
+	id   json.RawMessage // nil means null
+	code int64
+	msg  string
+}
+
+// ReadObject reads the next valid message into v. Invalid messages are
+// answered and skipped; it returns only io.EOF or a read error.
+func (s *stream) ReadObject(v any) error {
+	for {
+		raw, rej, err := s.next()
+		if err != nil {
+			if err == io.EOF || err == io.ErrUnexpectedEOF {
+				s.drain()
+				return io.EOF
+			}
+			s.rmu.Lock()
+			s.rerr = err
+			s.rmu.Unlock()
+			return err
+		}
+		if rej == nil {
+			var skip bool
+			rej, skip = check(raw)
+			if skip {
+				s.log.Debug("ignoring a response: the host sends no requests")
+				continue
+			}
+		}
+		if rej == nil {
+			// A fresh value each try: a failed decode may leave it half set.
+			reflect.ValueOf(v).Elem().SetZero()
+			err := json.Unmarshal(raw, v)
+			if err == nil {
+				return nil
+			}
+			// gjson and encoding/json can disagree (duplicate keys):
+			// answer rather than let jsonrpc2 close the connection.
+			rej = &rejection{id: echoID(gjson.GetBytes(raw, "id")), code: jsonrpc2.CodeInvalidRequest, msg: "invalid request: " + err.Error()}
+		}
+		s.log.Debug("rejected message", "code", rej.code, "reason", rej.msg)
+		if err := s.writeError(rej); err != nil {
+			return err
+		}
+	}
+}
+
+// readErr returns the read error that ended the stream, nil after EOF.
+func (s *stream) readErr() error {
+	s.rmu.Lock()
+	defer s.rmu.Unlock()
+	return s.rerr
+}
+
+// next returns the next raw message, or a rejection for a message that
+// could not be read whole (too large, bad headers).
+func (s *stream) next() ([]byte, *rejection, error) {
+	if s.framing == FramingAuto {
+		f, err := s.detect()
+		if err != nil {
+			return nil, nil, err
+		}
+		s.wmu.Lock()
+		s.framing = f
+		s.wmu.Unlock()
+	}
+	if s.framing == FramingLSP {
+		return s.nextLSP()
+	}
+	return s.nextLine()
+}
+
+// detect peeks at the first non-whitespace byte to choose the framing.
+func (s *stream) detect() (string, error) {
+	for {
+		b, err := s.r.ReadByte()
+		if err != nil {
+			return "", err
+		}
+		if isSpace(b) {
+			continue
+		}
+		_ = s.r.UnreadByte()
+		if b == 'C' || b == 'c' {
+			return FramingLSP, nil
+		}
+		// '{' and '[' are NDJSON; anything else is answered as bad JSON.
+		return FramingNDJSON, nil
+	}
+}
+
+func isSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\r' || b == '\n' }
+
+// nextLine reads one non-blank line. A line longer than the cap is skipped
+// to its end while keeping only a prefix to find its id.
+func (s *stream) nextLine() ([]byte, *rejection, error) {
+	for {
+		var line []byte
+		over := false
+		for {
+			chunk, err := s.r.ReadSlice('\n')
+			body := len(chunk) // without the line ending
+			if err == nil {
+				body--
+				if body > 0 && chunk[body-1] == '\r' {
+					body--
+				}
+			}
+			if !over {
+				if len(line)+body > s.max {
+					over = true
+					if len(line) < idPrefix {
+						line = append(line, chunk[:min(len(chunk), idPrefix-len(line))]...)
+					}
+				} else {
+					line = append(line, chunk...)
+				}
+			}
+			if err == bufio.ErrBufferFull {
+				continue
+			}
+			if err != nil && (len(line) == 0 || err != io.EOF) {
+				return nil, nil, err
+			}
+			break // a whole line, or a last line without newline
+		}
+		if over {
+			return nil, tooLarge(line, s.max), nil
+		}
+		line = bytes.TrimSpace(line)
+		if len(line) == 0 {
+			continue
+		}
+		return line, nil, nil
+	}
+}
+
+// nextLSP reads one Content-Length framed message.
+func (s *stream) nextLSP() ([]byte, *rejection, error) {
+	length, seen := -1, false
+	for {
+		line, err := s.headerLine()
+		if err != nil {
+			return nil, nil, err
+		}
+		if line == "" {
+			if !seen {
+				continue // blank lines between messages
+			}
+			break
+		}
+		seen = true
+		name, value, ok := strings.Cut(line, ":")
+		if !ok || !headerName(name) {
+			return nil, &rejection{code: jsonrpc2.CodeParseError, msg: "parse error: bad header line"}, nil
+		}
+		if strings.EqualFold(strings.TrimSpace(name), "Content-Length") {
+			n, err := strconv.Atoi(strings.TrimSpace(value))
+			if err != nil || n < 0 {
+				length = -2
+			} else {
+				length = n
+			}
+		}
+	}
+	if length < 0 {
+		// Without a length the body cannot be found; the next header read
+		// skips it as bad header lines.
+		return nil, &rejection{code: jsonrpc2.CodeParseError, msg: "parse error: missing or invalid Content-Length"}, nil
+	}
+	if length > s.max {
+		prefix := make([]byte, min(idPrefix, length))
+		n, err := io.ReadFull(s.r, prefix)
+		if err != nil {
+			return nil, nil, err
+		}
+		if _, err := io.CopyN(io.Discard, s.r, int64(length-n)); err != nil {
+			return nil, nil, err
+		}
+		return nil, tooLarge(prefix[:n], s.max), nil
+	}
+	body := make([]byte, length)
+	if _, err := io.ReadFull(s.r, body); err != nil {
+		return nil, nil, err
+	}
+	return body, nil, nil
+}
+
+// headerLine reads one header line without its line ending; overlong lines
+// are truncated (and then fail to parse).
+func (s *stream) headerLine() (string, error) {
+	var line []byte
+	for {
+		chunk, err := s.r.ReadSlice('\n')
+		if len(line) < maxHeaderLine {
+			line = append(line, chunk[:min(len(chunk), maxHeaderLine-len(line))]...)
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		return strings.TrimRight(string(line), "\r\n"), nil
+	}
+}
+
+// headerName reports whether name is an HTTP-style header token, so a
+// stray JSON line is not mistaken for a header.
+func headerName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for _, c := range name {
+		if !(c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+func tooLarge(prefix []byte, max int) *rejection {
+	return &rejection{
+		id:   echoID(gjson.GetBytes(prefix, "id")),
+		code: jsonrpc2.CodeInvalidRequest,
+		msg:  fmt.Sprintf("invalid request: message larger than %d bytes", max),
+	}
+}
+
+// check validates one message. It returns a rejection, or skip for a
+// response (the host never sends requests, so responses are dropped).
+func check(raw []byte) (rej *rejection, skip bool) {
+	if !gjson.ValidBytes(raw) {
+		return &rejection{code: jsonrpc2.CodeParseError, msg: "parse error: invalid JSON"}, false
+	}
+	switch raw[0] {
+	case '[':
+		return &rejection{code: jsonrpc2.CodeInvalidRequest, msg: "invalid request: batches are not supported"}, false
+	case '{':
+	default:
+		return &rejection{code: jsonrpc2.CodeInvalidRequest, msg: "invalid request: not an object"}, false
+	}
+	msg := gjson.ParseBytes(raw)
+	id := msg.Get("id")
+	method := msg.Get("method")
+	isResponse := msg.Get("result").Exists() || msg.Get("error").Exists()
+	echo := echoID(id)
+	if !method.Exists() {
+		if isResponse {
+			return nil, true
+		}
+		return &rejection{id: echo, code: jsonrpc2.CodeInvalidRequest, msg: "invalid request: no method"}, false
+	}
+	if method.Type != gjson.String {
+		return &rejection{id: echo, code: jsonrpc2.CodeInvalidRequest, msg: "invalid request: method must be a string"}, false
+	}
+	if isResponse {
+		return &rejection{id: echo, code: jsonrpc2.CodeInvalidRequest, msg: "invalid request: both method and result or error"}, false
+	}
+	if id.Exists() && !validID(id) {
+		return &rejection{id: echo, code: jsonrpc2.CodeInvalidRequest, msg: "invalid request: id must be a string or a non-negative integer below 2^63"}, false
+	}
+	if p := msg.Get("params"); p.Exists() && !p.IsObject() && !p.IsArray() && p.Type != gjson.Null {
+		return &rejection{id: echo, code: jsonrpc2.CodeInvalidRequest, msg: "invalid request: params must be an object or an array"}, false
+	}
+	return nil, false
+}
+
+// validID accepts what jsonrpc2 represents faithfully: strings and
+// integers in 0..2^63-1 written without fraction or exponent.
+func validID(id gjson.Result) bool {
+	switch id.Type {
+	case gjson.String:
+		return true
+	case gjson.Number:
+		if strings.ContainsAny(id.Raw, ".eE-+") {
+			return false
+		}
+		_, err := strconv.ParseInt(id.Raw, 10, 64)
+		return err == nil
+	}
+	return false
+}
+
+// echoID returns the raw id to put in an error reply: the token as sent
+// when it is a string or a number, else null.
+func echoID(id gjson.Result) json.RawMessage {
+	if id.Type == gjson.String || id.Type == gjson.Number {
+		return json.RawMessage(id.Raw)
+	}
+	return nil
+}
+
+// WriteObject writes one message in the connection's framing.
+func (s *stream) WriteObject(obj any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(obj); err != nil {
+		return err
+	}
+	return s.write(bytes.TrimRight(buf.Bytes(), "\n"))
+}
+
+func (s *stream) writeError(r *rejection) error {
+	id := r.id
+	if id == nil {
+		id = json.RawMessage("null")
+	}
+	b, err := json.Marshal(struct {
+		JSONRPC string          `json:"jsonrpc"`
+		ID      json.RawMessage `json:"id"`
+		Error   *jsonrpc2.Error `json:"error"`
+	}{"2.0", id, &jsonrpc2.Error{Code: r.code, Message: r.msg}})
+	if err != nil {
+		return err
+	}
+	return s.write(b)
+}
+
+func (s *stream) write(body []byte) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if s.closed {
+		return errClosed
+	}
+	if s.werr != nil {
+		return s.werr
+	}
+	var frame []byte
+	if s.framing == FramingLSP {
+		frame = fmt.Appendf(nil, "Content-Length: %d\r\n\r\n", len(body))
+		frame = append(frame, body...)
+	} else {
+		frame = append(body, '\n')
+	}
+	if _, err := s.w.Write(frame); err != nil {
+		s.werr = err
+		if s.onWrErr != nil {
+			s.onWrErr(err)
+		}
+		return err
+	}
+	return nil
+}
+
+// Close stops further writes. It leaves the underlying reader and writer
+// open: they belong to the caller.
+func (s *stream) Close() error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	s.closed = true
+	return nil
+}
