@@ -8,10 +8,7 @@ package anthropic
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
-	"math"
 	"net/http"
 	"strings"
 	"time"
@@ -21,6 +18,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/mystatus/mystatus/lib/httpx"
+	"github.com/mystatus/mystatus/lib/jsonval"
 	"github.com/mystatus/mystatus/lib/provider"
 	"github.com/mystatus/mystatus/lib/quota"
 )
@@ -93,7 +91,7 @@ func (p *Provider) Discover(ctx context.Context) ([]quota.Target, error) {
 	case e.Expired(p.d.Clock()):
 		return fail(expired(e.Expires)), nil
 	}
-	return []quota.Target{{Key: "oauth:" + fingerprint(e.Access), Name: name,
+	return []quota.Target{{Key: "oauth:" + quota.Fingerprint(e.Access), Name: name,
 		Data: creds{access: e.Access, expires: e.Expires, path: path}}}, nil
 }
 
@@ -215,7 +213,7 @@ func window(v gjson.Result, kind quota.WindowKind, period time.Duration, name st
 		return quota.Window{}, false
 	}
 	w := quota.Window{Kind: kind, Period: period, Name: name}
-	if u := v.Get("utilization"); u.Type == gjson.Number && finite(u.Float()) {
+	if u := v.Get("utilization"); u.Type == gjson.Number && jsonval.Finite(u.Float()) {
 		w.UsedPct = u.Float()
 	} else {
 		w.NoData = true
@@ -230,16 +228,16 @@ func window(v gjson.Result, kind quota.WindowKind, period time.Duration, name st
 // unit the API uses); without a monthly limit it has no cap.
 func extraUsage(x gjson.Result) quota.Window {
 	w := quota.Window{Kind: quota.KindExtraUsage, Unit: "credits"}
-	if u := x.Get("used_credits"); u.Type == gjson.Number && finite(u.Float()) {
+	if u := x.Get("used_credits"); u.Type == gjson.Number && jsonval.Finite(u.Float()) {
 		used := u.Float()
 		w.Used = &used
 	}
-	if l := x.Get("monthly_limit"); l.Type == gjson.Number && finite(l.Float()) {
+	if l := x.Get("monthly_limit"); l.Type == gjson.Number && jsonval.Finite(l.Float()) {
 		limit := l.Float()
 		w.Limit = &limit
 	}
 	switch u := x.Get("utilization"); {
-	case u.Type == gjson.Number && finite(u.Float()):
+	case u.Type == gjson.Number && jsonval.Finite(u.Float()):
 		w.UsedPct = u.Float()
 	case w.Used != nil && w.Limit != nil && *w.Limit > 0:
 		w.UsedPct = *w.Used / *w.Limit * 100
@@ -260,12 +258,4 @@ func titleCase(s string) string {
 		parts[i] = string(unicode.ToUpper(r)) + p[n:]
 	}
 	return strings.Join(parts, " ")
-}
-
-func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
-
-// fingerprint is a short hash of a secret, usable as a cache key.
-func fingerprint(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(sum[:8])
 }

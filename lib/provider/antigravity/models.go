@@ -3,12 +3,12 @@ package antigravity
 import (
 	"errors"
 	"math"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/tidwall/gjson"
 
+	"github.com/mystatus/mystatus/lib/jsonval"
 	"github.com/mystatus/mystatus/lib/quota"
 )
 
@@ -53,24 +53,11 @@ func quotaFigure(q gjson.Result) (frac float64, reset time.Time, ok bool) {
 		return 0, time.Time{}, false
 	}
 	reset = parseTime(q.Get("resetTime"))
-	f, hasFrac := number(q.Get("remainingFraction"))
+	f, hasFrac := jsonval.Number(q.Get("remainingFraction"))
 	if !hasFrac && reset.IsZero() {
 		return 0, time.Time{}, false
 	}
 	return min(max(f, 0), 1), reset, true
-}
-
-// number reads a JSON number, or a numeric string (int64 fields are
-// strings in proto3 JSON).
-func number(r gjson.Result) (float64, bool) {
-	switch r.Type {
-	case gjson.Number:
-		return r.Num, !math.IsNaN(r.Num) && !math.IsInf(r.Num, 0)
-	case gjson.String:
-		f, err := strconv.ParseFloat(strings.TrimSpace(r.Str), 64)
-		return f, err == nil && !math.IsNaN(f) && !math.IsInf(f, 0)
-	}
-	return 0, false
 }
 
 func parseTime(r gjson.Result) time.Time {

@@ -12,8 +12,6 @@ package copilot
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"net/http"
 	"path/filepath"
@@ -108,7 +106,7 @@ func (p *Provider) Discover(ctx context.Context) ([]quota.Target, error) {
 		if err == nil {
 			var c pat
 			if c, err = parsePAT(path, f.Data); err == nil {
-				return []quota.Target{{Key: "pat:" + fingerprint(c.token, c.username, c.tier), Name: "@" + c.username, Data: c}}, nil
+				return []quota.Target{{Key: "pat:" + quota.Fingerprint(c.token, c.username, c.tier), Name: "@" + c.username, Data: c}}, nil
 			}
 		}
 		return []quota.Target{{Key: "pat:" + path, Err: err}}, nil
@@ -129,7 +127,7 @@ func (p *Provider) Discover(ctx context.Context) ([]quota.Target, error) {
 		return []quota.Target{{Key: "oauth:" + path, Err: &quota.Error{Kind: quota.KindFieldMissing, Path: path,
 			Field: authKey + ".refresh", Detail: "missing"}}}, nil
 	}
-	return []quota.Target{{Key: "oauth:" + fingerprint(c.github), Data: c}}, nil
+	return []quota.Target{{Key: "oauth:" + quota.Fingerprint(c.github), Data: c}}, nil
 }
 
 // Fetch queries one target.
@@ -186,7 +184,7 @@ func (p *Provider) fetchInternal(ctx context.Context, c oauth) (quota.Account, e
 		return quota.Account{}, err
 	}
 	now := p.d.Clock()
-	key := fingerprint(c.github)
+	key := quota.Fingerprint(c.github)
 
 	// A: the Copilot session token OpenCode cached, while it is valid.
 	if c.access != "" && c.access != c.github && c.expires.After(now) {
@@ -358,14 +356,4 @@ func malformed(resp *httpx.Response, err error) error {
 		why = qe.Detail
 	}
 	return httpx.Malformed(resp, why)
-}
-
-// fingerprint is a short hash of secrets, usable as a cache key.
-func fingerprint(parts ...string) string {
-	h := sha256.New()
-	for _, s := range parts {
-		h.Write([]byte(s))
-		h.Write([]byte{0})
-	}
-	return hex.EncodeToString(h.Sum(nil))[:16]
 }

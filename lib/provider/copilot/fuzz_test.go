@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/mystatus/mystatus/lib/jsonval"
 	"github.com/mystatus/mystatus/lib/quota"
 )
 
@@ -37,7 +38,7 @@ func checkAccount(t *testing.T, a quota.Account, err error) {
 		t.Fatalf("no error and no value: %+v", a)
 	}
 	for _, w := range a.Windows {
-		if !finite(w.UsedPct) || w.Used != nil && !finite(*w.Used) || w.Limit != nil && !finite(*w.Limit) {
+		if !jsonval.Finite(w.UsedPct) || w.Used != nil && !jsonval.Finite(*w.Used) || w.Limit != nil && !jsonval.Finite(*w.Limit) {
 			t.Fatalf("non-finite figure in %+v", w)
 		}
 	}

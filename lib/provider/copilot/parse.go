@@ -10,6 +10,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/mystatus/mystatus/lib/auth"
+	"github.com/mystatus/mystatus/lib/jsonval"
 	"github.com/mystatus/mystatus/lib/quota"
 )
 
@@ -126,7 +127,7 @@ func parseBilling(body []byte, p pat) (quota.Account, error) {
 	used = round2(used)
 	limit := p.limit
 	pct := used / limit * 100
-	if !finite(pct) {
+	if !jsonval.Finite(pct) {
 		return quota.Account{}, errMalformed("grossQuantity out of range")
 	}
 	w := quota.Window{
@@ -252,7 +253,7 @@ func snapshot(s gjson.Result, kind quota.WindowKind) (quota.Window, bool) {
 		return w, true
 	}
 	ent := s.Get("entitlement")
-	if ent.Type != gjson.Number || !finite(ent.Float()) || ent.Float() <= 0 {
+	if ent.Type != gjson.Number || !jsonval.Finite(ent.Float()) || ent.Float() <= 0 {
 		// A zero entitlement is the placeholder GitHub returns for seats
 		// billed elsewhere: no figure, not an exhausted quota.
 		w.NoData = true
@@ -263,14 +264,14 @@ func snapshot(s gjson.Result, kind quota.WindowKind) (quota.Window, bool) {
 	if rem.Type != gjson.Number {
 		rem = s.Get("quota_remaining")
 	}
-	if used := max(limit-rem.Float(), 0); rem.Type == gjson.Number && finite(used) {
+	if used := max(limit-rem.Float(), 0); rem.Type == gjson.Number && jsonval.Finite(used) {
 		w.Used = &used
 	}
 	w.Limit = &limit
 	switch pr := s.Get("percent_remaining"); {
-	case pr.Type == gjson.Number && finite(pr.Float()):
+	case pr.Type == gjson.Number && jsonval.Finite(pr.Float()):
 		w.UsedPct = 100 - pr.Float()
-	case w.Used != nil && finite(*w.Used/limit*100):
+	case w.Used != nil && jsonval.Finite(*w.Used/limit*100):
 		w.UsedPct = *w.Used / limit * 100
 	default:
 		w.NoData = true
@@ -282,14 +283,16 @@ func snapshot(s gjson.Result, kind quota.WindowKind) (quota.Window, bool) {
 // is left of it.
 func freeWindow(total float64, left gjson.Result, kind quota.WindowKind) (quota.Window, bool) {
 	used := max(total-left.Float(), 0)
-	if !finite(total) || total <= 0 || left.Type != gjson.Number || !finite(used) || !finite(used/total*100) {
+	if !jsonval.Finite(total) || total <= 0 || left.Type != gjson.Number || !jsonval.Finite(used) || !jsonval.Finite(used/total*100) {
 		return quota.Window{}, false
 	}
 	return quota.Window{Kind: kind, Compact: true, Unit: "requests", Used: &used, Limit: &total,
 		UsedPct: used / total * 100}, true
 }
 
-func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
+func errMalformed(why string) *quota.Error {
+	return &quota.Error{Kind: quota.KindMalformed, Detail: why}
+}
 
 // parseDate reads "YYYY-MM-DD" (or a full timestamp) as UTC midnight.
 func parseDate(s string) (time.Time, bool) {
@@ -300,8 +303,4 @@ func parseDate(s string) (time.Time, bool) {
 		return t.UTC(), true
 	}
 	return time.Time{}, false
-}
-
-func errMalformed(why string) *quota.Error {
-	return &quota.Error{Kind: quota.KindMalformed, Detail: why}
 }

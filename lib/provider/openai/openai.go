@@ -6,8 +6,6 @@ package openai
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"net/http"
 	"time"
@@ -98,8 +96,7 @@ func (p *Provider) Discover(ctx context.Context) ([]quota.Target, error) {
 	if c.accountID != "" || cl.Email != "" {
 		id = c.accountID + "\x00" + cl.Email
 	}
-	sum := sha256.Sum256([]byte(id))
-	t := quota.Target{Key: "openai:" + hex.EncodeToString(sum[:6]), Name: cl.Email, Data: c}
+	t := quota.Target{Key: "openai:" + quota.Fingerprint(id), Name: cl.Email, Data: c}
 	now := p.d.Clock()
 	if e.Expired(now) || (!cl.Expires.IsZero() && cl.Expires.Before(now)) {
 		t.Err = &quota.Error{Kind: quota.KindTokenExpired, Path: path}

@@ -3,12 +3,11 @@ package openai
 import (
 	"math"
 	"sort"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/tidwall/gjson"
 
+	"github.com/mystatus/mystatus/lib/jsonval"
 	"github.com/mystatus/mystatus/lib/quota"
 )
 
@@ -79,7 +78,7 @@ func windows(rl gjson.Result, kind quota.WindowKind, name string, now time.Time)
 			continue
 		}
 		w := quota.Window{Kind: kind, Name: name, Period: seconds(r.Get("limit_window_seconds"))}
-		if used, ok := number(r.Get("used_percent")); ok {
+		if used, ok := jsonval.Number(r.Get("used_percent")); ok {
 			w.UsedPct = used
 		} else {
 			w.NoData = true
@@ -131,31 +130,10 @@ func periodKey(w quota.Window) time.Duration {
 	return w.Period
 }
 
-// number reads a finite number (or a numeric string).
-func number(r gjson.Result) (float64, bool) {
-	var v float64
-	switch r.Type {
-	case gjson.Number:
-		v = r.Num
-	case gjson.String:
-		f, err := strconv.ParseFloat(strings.TrimSpace(r.Str), 64)
-		if err != nil {
-			return 0, false
-		}
-		v = f
-	default:
-		return 0, false
-	}
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, false
-	}
-	return v, true
-}
-
 // seconds reads a positive count of seconds as a duration; zero when
 // absent, not positive or absurdly large.
 func seconds(r gjson.Result) time.Duration {
-	v, ok := number(r)
+	v, ok := jsonval.Number(r)
 	if !ok || v <= 0 || v >= maxEpochSeconds {
 		return 0
 	}

@@ -3,13 +3,13 @@ package zhipu
 import (
 	"math"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/tidwall/gjson"
 
 	"github.com/mystatus/mystatus/lib/httpx"
+	"github.com/mystatus/mystatus/lib/jsonval"
 	"github.com/mystatus/mystatus/lib/quota"
 )
 
@@ -46,7 +46,7 @@ func parseLimits(body []byte, now time.Time) (quota.Account, error) {
 		if w.Kind == quota.KindTools {
 			for _, d := range it.Get("usageDetails").Array() {
 				name := d.Get("modelCode").String()
-				n, ok := number(d.Get("usage"))
+				n, ok := jsonval.Number(d.Get("usage"))
 				if name == "" || !ok {
 					continue
 				}
@@ -73,20 +73,20 @@ func limitWindow(it gjson.Result) (quota.Window, bool) {
 		return w, false
 	}
 	w.Period = period(it)
-	w.ResetAt = epoch(it.Get("nextResetTime"))
+	w.ResetAt = jsonval.Epoch(it.Get("nextResetTime"))
 
-	used, hasUsed := number(it.Get("currentValue"))
-	limit, hasLimit := number(it.Get("usage"))
+	used, hasUsed := jsonval.Number(it.Get("currentValue"))
+	limit, hasLimit := jsonval.Number(it.Get("usage"))
 	if !hasUsed && hasLimit {
 		// Credit plans report capacity and what is left, not what is used.
-		if rem, ok := number(it.Get("remaining")); ok && !math.IsInf(limit-rem, 0) {
+		if rem, ok := jsonval.Number(it.Get("remaining")); ok && !math.IsInf(limit-rem, 0) {
 			used, hasUsed = limit-rem, true
 		}
 	}
 	if hasUsed && hasLimit {
 		w.Used, w.Limit = &used, &limit
 	}
-	switch pct, ok := number(it.Get("percentage")); {
+	switch pct, ok := jsonval.Number(it.Get("percentage")); {
 	case ok:
 		w.UsedPct = pct
 	case w.Used != nil && limit > 0 && !math.IsInf(used/limit*100, 0):
@@ -100,7 +100,7 @@ func limitWindow(it gjson.Result) (quota.Window, bool) {
 // period reads the window length from unit and number: 3 = hours,
 // 4 = days, 5 = months (counted as 30 days), 6 = weeks.
 func period(it gjson.Result) time.Duration {
-	n, ok := number(it.Get("number"))
+	n, ok := jsonval.Number(it.Get("number"))
 	if !ok || n <= 0 {
 		n = 1
 	}
@@ -121,18 +121,6 @@ func period(it gjson.Result) time.Duration {
 		return 0
 	}
 	return time.Duration(n * float64(unit))
-}
-
-// epoch reads an epoch in milliseconds or, below 1e12, in seconds.
-func epoch(r gjson.Result) time.Time {
-	v, ok := number(r)
-	if !ok || v <= 0 || v >= maxMillis {
-		return time.Time{}
-	}
-	if v < 1e12 {
-		return time.Unix(int64(v), 0)
-	}
-	return time.UnixMilli(int64(v))
 }
 
 // sortWindows orders token windows, then credit windows, then tool
@@ -200,25 +188,4 @@ func codeKind(code int64) quota.Kind {
 		return quota.KindServerError
 	}
 	return quota.KindMalformed
-}
-
-// number reads a finite number (or a numeric string).
-func number(r gjson.Result) (float64, bool) {
-	var v float64
-	switch r.Type {
-	case gjson.Number:
-		v = r.Num
-	case gjson.String:
-		f, err := strconv.ParseFloat(strings.TrimSpace(r.Str), 64)
-		if err != nil {
-			return 0, false
-		}
-		v = f
-	default:
-		return 0, false
-	}
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, false
-	}
-	return v, true
 }

@@ -6,8 +6,6 @@ package zhipu
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"net/http"
 	"strings"
@@ -86,9 +84,8 @@ func (p *Provider) Discover(ctx context.Context) ([]quota.Target, error) {
 	if err != nil {
 		return nil, err
 	}
-	sum := sha256.Sum256([]byte(k))
 	return []quota.Target{{
-		Key:  string(p.id) + ":" + hex.EncodeToString(sum[:6]),
+		Key:  string(p.id) + ":" + quota.Fingerprint(k),
 		Name: quota.MaskKey(k),
 		Data: cred{key: k},
 	}}, nil
