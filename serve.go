@@ -7,7 +7,9 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/mystatus/mystatus/i18n"
 	"github.com/mystatus/mystatus/lib/cli"
+	"github.com/mystatus/mystatus/lib/doctor"
 	"github.com/mystatus/mystatus/plugin"
 )
 
@@ -35,6 +37,11 @@ func serve(ctx context.Context, app *cli.App, args []string) int {
 		Service: app.Service, Getenv: app.Env.Getenv, Lang: app.Lang,
 		Framing: *framing, Version: app.Env.Version.Version, Now: app.Env.Now,
 		Render: app.RenderOptions(false, ""),
+		Doctor: func(ctx context.Context, lang string) (any, string, int) {
+			loc := i18n.New(lang)
+			rep := cli.Doctor(ctx, app, loc)
+			return rep.Findings, doctor.Render(rep, loc), doctor.ExitCode(rep)
+		},
 	})
 	if err != nil {
 		fmt.Fprintln(app.Env.Stderr, err)

@@ -46,6 +46,7 @@ func init() {
 		"tool/execute":             {fn: (*call).toolExecute, long: true},
 		"mystatus/report":          {fn: (*call).report, long: true},
 		"mystatus/platforms":       {fn: (*call).platforms},
+		"mystatus/doctor":          {fn: (*call).doctor, long: true},
 	}
 }
 

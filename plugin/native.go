@@ -74,6 +74,20 @@ func (c *call) platforms(context.Context) (any, *jsonrpc2.Error) {
 	return obj{"platforms": list, "locale": loc.Lang()}, nil
 }
 
+// doctor runs `mystatus doctor` for embedders: {lang?} →
+// {findings, markdown, exitCode, locale}.
+func (c *call) doctor(ctx context.Context) (any, *jsonrpc2.Error) {
+	if c.h.opts.Doctor == nil {
+		return nil, &jsonrpc2.Error{Code: jsonrpc2.CodeMethodNotFound, Message: "method not found: mystatus/doctor"}
+	}
+	loc := c.loc()
+	if l := c.params.Get("lang").String(); l != "" {
+		loc = i18n.New(l)
+	}
+	findings, md, code := c.h.opts.Doctor(ctx, loc.Lang())
+	return obj{"findings": findings, "markdown": md, "exitCode": code, "locale": loc.Lang()}, nil
+}
+
 // invalidArgs is the -32602 error of rejected arguments, with the
 // localized explanation as its message.
 func invalidArgs(out Output) *jsonrpc2.Error {

@@ -57,6 +57,9 @@ type Options struct {
 	// Render is the rendering template (failure explainer, time zone,
 	// remaining or used); Now is set per report.
 	Render render.Options
+	// Doctor, when set, serves mystatus/doctor: it runs the checks in the
+	// given language and returns {findings, markdown, exitCode}.
+	Doctor func(ctx context.Context, lang string) (findings any, markdown string, exitCode int)
 }
 
 // Serve runs the host until In ends (after answering the requests still

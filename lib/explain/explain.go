@@ -59,8 +59,11 @@ func Explain(loc *i18n.Localizer, p quota.PlatformID, err error, paths auth.Path
 		return Explanation{}
 	}
 	e := quota.AsError(err)
-	data := Data(loc, p, e, paths)
+	data := templateData(loc, p, e, paths)
 	k := e.Kind
+	if k == "" {
+		k = quota.KindInternal // a classification bug upstream of here
+	}
 	x := Explanation{
 		Kind:    k,
 		Title:   loc.T("error."+string(k)+".title", data),
@@ -128,9 +131,8 @@ func AntigravityPath(p auth.Paths) string {
 	return filepath.Join(p.OpenCodeConfigDir(), AntigravityFile)
 }
 
-// Data is the template data for e's messages; doctor reuses it for its
-// own messages about the same error.
-func Data(loc *i18n.Localizer, p quota.PlatformID, e *quota.Error, paths auth.Paths) map[string]any {
+// templateData is the template data for e's messages.
+func templateData(loc *i18n.Localizer, p quota.PlatformID, e *quota.Error, paths auth.Paths) map[string]any {
 	d := map[string]any{
 		"Platform":        PlatformName(loc, p),
 		"Path":            e.Path,
@@ -187,3 +189,7 @@ func Lines(s string) []string {
 	}
 	return out
 }
+
+// Scrub removes anything that looks like a credential from s; see
+// [quota.Scrub].
+func Scrub(s string) string { return quota.Scrub(s) }

@@ -163,6 +163,9 @@ func TestExplainData(t *testing.T) {
 	if !strings.Contains(x.Meaning, "2h 30m") {
 		t.Errorf("meaning %q lacks the time left", x.Meaning)
 	}
+	if x := Explain(en, quota.OpenAI, &quota.Error{}, testPaths); x.Kind != quota.KindInternal || strings.HasPrefix(x.Title, "error.") {
+		t.Errorf("unclassified *quota.Error explained as %+v", x)
+	}
 	if x := Explain(en, quota.OpenAI, nil, testPaths); x.Kind != "" || x.Title != "" {
 		t.Errorf("nil error explained as %+v", x)
 	}

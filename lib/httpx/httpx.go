@@ -73,11 +73,12 @@ type StatusError struct {
 }
 
 func (e *StatusError) Error() string {
-	return fmt.Sprintf("HTTP %d from %s: %s", e.Status, e.URL, Truncate(string(e.Body), DetailLen))
+	return fmt.Sprintf("HTTP %d from %s: %s", e.Status, e.URL, e.Detail())
 }
 
-// Detail returns the body truncated for display.
-func (e *StatusError) Detail() string { return Truncate(string(e.Body), DetailLen) }
+// Detail returns the body, scrubbed of anything that looks like a
+// credential (upstreams sometimes echo the token) and truncated.
+func (e *StatusError) Detail() string { return Truncate(quota.Scrub(string(e.Body)), DetailLen) }
 
 // ErrBodyTooLarge reports a response body over the cap.
 var ErrBodyTooLarge = errors.New("response body exceeds the size limit")

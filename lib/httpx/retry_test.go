@@ -41,7 +41,7 @@ func TestDoRetry(t *testing.T) {
 		{"short retry-after honoured", []answer{{status: 429, header: map[string]string{"Retry-After": "1"}}, ok}, 0, 2, "", 0},
 		{"github reset header", []answer{{status: 403, header: map[string]string{"X-Ratelimit-Remaining": "0", "X-Ratelimit-Reset": "1"}}, ok}, 0, 2, "", 0},
 		{"long retry-after reported", []answer{{status: 429, header: map[string]string{"Retry-After": "120"}}, ok}, 0, 1, quota.KindRateLimited, 120 * time.Second},
-		{"retry-after past the deadline", []answer{{status: 429, header: map[string]string{"Retry-After": "20"}}, ok}, 5 * time.Second, 1, quota.KindRateLimited, 20 * time.Second},
+		{"retry-after past the deadline", []answer{{status: 429, header: map[string]string{"Retry-After": "3"}}, ok}, 2 * time.Second, 1, quota.KindRateLimited, 3 * time.Second},
 		{"401 never", []answer{{status: 401}, ok}, 0, 1, quota.KindUnauthorized, 0},
 		{"403 never", []answer{{status: 403}, ok}, 0, 1, quota.KindForbidden, 0},
 		{"invalid_grant never", []answer{{status: 400, body: `{"error":"invalid_grant"}`}, ok}, 0, 1, quota.KindRefreshRevoked, 0},

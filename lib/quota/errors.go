@@ -103,11 +103,12 @@ func (e *Error) Error() string {
 	if e.Field != "" {
 		s += ": field " + e.Field
 	}
+	// Details quote upstream bodies, which may echo a credential.
 	if e.Detail != "" {
-		s += ": " + e.Detail
+		s += ": " + Scrub(e.Detail)
 	}
 	if e.Err != nil && e.Detail == "" {
-		s += ": " + e.Err.Error()
+		s += ": " + Scrub(e.Err.Error())
 	}
 	return s
 }
