@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -26,6 +27,18 @@ func TestScript(t *testing.T) {
 	api, err := filepath.Abs("testdata/api")
 	if err != nil {
 		t.Fatal(err)
+	}
+	repo, err := filepath.Abs(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	goEnv := map[string]string{}
+	for _, k := range []string{"GOCACHE", "GOMODCACHE", "GOPATH"} {
+		out, err := exec.Command("go", "env", k).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		goEnv[k] = strings.TrimSpace(string(out))
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// /<scenario>/<endpoint path> → testdata/api/<scenario>/<path>;
@@ -66,6 +79,12 @@ func TestScript(t *testing.T) {
 				e.Setenv(k, "")
 			}
 			e.Setenv("API", srv.URL)
+			// For the README test: the repository and the real Go caches, so
+			// `go run .` does not rebuild the world in the empty HOME.
+			e.Setenv("REPO", repo)
+			for _, k := range []string{"GOCACHE", "GOMODCACHE", "GOPATH"} {
+				e.Setenv(k, goEnv[k])
+			}
 			for _, p := range []string{"OPENAI", "ANTHROPIC", "ZHIPU", "ZAI"} {
 				e.Setenv("MYSTATUS_"+p+"_BASE_URL", srv.URL+"/"+strings.ToLower(p))
 			}
