@@ -1,7 +1,8 @@
 // Package i18n holds the embedded message catalogs (active.en.json,
 // active.zh.json, active.fr.json) and the language detection rules.
 //
-// The bundle is loaded once at start-up and only read afterwards. [T]
+// A language's catalogs are parsed once, on first use, and only read
+// afterwards. [T]
 // never panics: a message missing in a language falls back to English,
 // and a message missing everywhere renders as its ID.
 package i18n
@@ -40,39 +41,79 @@ func discover() []string {
 }
 
 var (
-	bundle     *goi18n.Bundle
-	matcher    language.Matcher
-	englishIDs map[string]bool
-	loadErr    error
+	matcher    = newMatcher()
 	locMu      sync.Mutex
 	localizers = map[string]*Localizer{}
+
+	// Catalogs are parsed on first use, English plus the one language
+	// asked for: parsing every catalog at start-up would cost more than
+	// the rest of the program's initialisation.
+	englishOnce sync.Once
+	englishFile *goi18n.MessageFile
+	englishIDs  map[string]bool
+	englishErr  error
 )
 
-func init() {
-	bundle = goi18n.NewBundle(language.English)
+func newMatcher() language.Matcher {
 	tags := make([]language.Tag, 0, len(Languages))
 	for _, l := range Languages {
-		mf, err := bundle.LoadMessageFileFS(catalogs, "active."+l+".json")
-		if err != nil {
-			loadErr = fmt.Errorf("i18n: catalog %s: %w", l, err)
-			continue
-		}
-		if l == "en" {
-			englishIDs = make(map[string]bool, len(mf.Messages))
-			for _, m := range mf.Messages {
-				englishIDs[m.ID] = true
-			}
-		}
 		tags = append(tags, language.Make(l))
 	}
-	matcher = language.NewMatcher(tags)
+	return language.NewMatcher(tags)
 }
 
-// LoadError reports a catalog that failed to load (tests assert it is nil).
-func LoadError() error { return loadErr }
+// english parses the English catalog once.
+func english() (*goi18n.MessageFile, error) {
+	englishOnce.Do(func() {
+		data, err := catalogs.ReadFile("active.en.json")
+		if err == nil {
+			englishFile, err = goi18n.ParseMessageFileBytes(data, "active.en.json", nil)
+		}
+		if err != nil {
+			englishErr = fmt.Errorf("i18n: catalog en: %w", err)
+			return
+		}
+		englishIDs = make(map[string]bool, len(englishFile.Messages))
+		for _, m := range englishFile.Messages {
+			englishIDs[m.ID] = true
+		}
+	})
+	return englishFile, englishErr
+}
+
+// bundleFor builds the read-only bundle of one language: English (the
+// fallback) plus that language's catalog.
+func bundleFor(lang string) (*goi18n.Bundle, error) {
+	b := goi18n.NewBundle(language.English)
+	en, err := english()
+	if err != nil {
+		return b, err
+	}
+	if err := b.AddMessages(language.English, en.Messages...); err != nil {
+		return b, err
+	}
+	if lang != "en" {
+		if _, err := b.LoadMessageFileFS(catalogs, "active."+lang+".json"); err != nil {
+			return b, fmt.Errorf("i18n: catalog %s: %w", lang, err)
+		}
+	}
+	return b, nil
+}
+
+// LoadError reports a catalog that fails to load (tests assert it is nil
+// for every language).
+func LoadError() error {
+	for _, l := range Languages {
+		if _, err := bundleFor(l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // IDs returns every message ID of the English catalog, sorted.
 func IDs() []string {
+	english()
 	ids := make([]string, 0, len(englishIDs))
 	for id := range englishIDs {
 		ids = append(ids, id)
@@ -82,7 +123,10 @@ func IDs() []string {
 }
 
 // Has reports whether the catalogs define id.
-func Has(id string) bool { return englishIDs[id] }
+func Has(id string) bool {
+	english()
+	return englishIDs[id]
+}
 
 // Localizer renders messages in one language. Localizers are shared and
 // safe for concurrent use.
@@ -100,7 +144,10 @@ func New(lang string) *Localizer {
 	if loc, ok := localizers[l]; ok {
 		return loc
 	}
-	loc := &Localizer{lang: l, loc: goi18n.NewLocalizer(bundle, l)}
+	// A broken catalog still gives a localizer: messages fall back to
+	// English or to their IDs, and the catalog tests report the error.
+	b, _ := bundleFor(l)
+	loc := &Localizer{lang: l, loc: goi18n.NewLocalizer(b, l)}
 	localizers[l] = loc
 	return loc
 }

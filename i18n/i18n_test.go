@@ -82,7 +82,8 @@ func TestCatalogsComplete(t *testing.T) {
 				// go-i18n reports a plural form the language's CLDR rules
 				// need but the catalog lacks; the rules come from go-i18n
 				// itself, so a new language needs no code change.
-				loc := goi18n.NewLocalizer(bundle, lang)
+				b, _ := bundleFor(lang)
+				loc := goi18n.NewLocalizer(b, lang)
 				for _, c := range []any{0, 1, 2, 3, 5, 11, 21, 100, "1.5", 1000000} {
 					if _, err := loc.Localize(&goi18n.LocalizeConfig{MessageID: id, PluralCount: c, TemplateData: map[string]any{"Count": c}}); err != nil {
 						t.Errorf("%s: message %q, count %v: %v", lang, id, c, err)
