@@ -26,6 +26,17 @@ func TestJSONOutputMatchesSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	example, err := os.ReadFile(filepath.Join("..", "lib", "render", "report.example.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ex any
+	if err := json.Unmarshal(example, &ex); err != nil {
+		t.Fatal(err)
+	}
+	if err := resolved.Validate(ex); err != nil {
+		t.Errorf("report.example.json does not match the schema: %v", err)
+	}
 	for _, lang := range []string{"en", "zh", "fr"} {
 		for _, args := range [][]string{{"demo", "--json"}, {"--json"}} {
 			f := newFixture(t, false, lang)
