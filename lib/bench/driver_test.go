@@ -187,11 +187,10 @@ func (d *driver) runBinary(env []string, args ...string) run {
 // of this (large) test process would report this process's RSS instead:
 // Linux keeps the high-water mark across exec.
 func (d *driver) runMeasured(env []string, args ...string) run {
-	stats := filepath.Join(d.t.TempDir(), "rss")
-	cmd := exec.Command(d.wrap, append([]string{stats, d.bin}, args...)...)
+	dir := d.t.TempDir()
+	stats, output := filepath.Join(dir, "rss"), filepath.Join(dir, "out")
+	cmd := exec.Command(d.wrap, append([]string{stats, output, d.bin}, args...)...)
 	cmd.Env = env
-	var out strings.Builder
-	cmd.Stdout = &out
 	err := cmd.Run()
 	if err != nil && cmd.ProcessState == nil {
 		d.t.Fatalf("rsswrap: %v", err)
@@ -200,7 +199,8 @@ func (d *driver) runMeasured(env []string, args ...string) run {
 	if err != nil {
 		d.t.Fatalf("rsswrap: %v", err)
 	}
-	r := run{code: cmd.ProcessState.ExitCode(), stdout: out.String()}
+	out, _ := os.ReadFile(output)
+	r := run{code: cmd.ProcessState.ExitCode(), stdout: string(out)}
 	var ns int64
 	if _, err := fmt.Sscan(string(b), &r.rssKB, &ns); err != nil {
 		d.t.Fatalf("rsswrap output %q: %v", b, err)

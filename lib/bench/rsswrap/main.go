@@ -1,6 +1,6 @@
 // Command rsswrap runs a command and writes its peak resident set size
-// (KB) and wall time (ns) to a file: `rsswrap OUT CMD ARGS...`. Its exit
-// code is the command's.
+// (KB) and wall time (ns) to a file, and the command's output to another:
+// `rsswrap STATS OUTPUT CMD ARGS...`. Its exit code is the command's.
 //
 // It exists because Linux carries a process's memory high-water mark
 // across exec: a child started directly by a large process (the
@@ -17,14 +17,20 @@ import (
 )
 
 func main() {
-	if len(os.Args) < 3 {
-		fmt.Fprintln(os.Stderr, "usage: rsswrap OUT CMD [ARGS...]")
+	if len(os.Args) < 4 {
+		fmt.Fprintln(os.Stderr, "usage: rsswrap STATS OUTPUT CMD [ARGS...]")
 		os.Exit(2)
 	}
-	cmd := exec.Command(os.Args[2], os.Args[3:]...)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	out, err := os.Create(os.Args[2])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "rsswrap:", err)
+		os.Exit(2)
+	}
+	defer out.Close()
+	cmd := exec.Command(os.Args[3], os.Args[4:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, out, os.Stderr
 	start := time.Now()
-	err := cmd.Run()
+	err = cmd.Run()
 	wall := time.Since(start)
 	if cmd.ProcessState == nil {
 		fmt.Fprintln(os.Stderr, "rsswrap:", err)
@@ -35,5 +41,6 @@ func main() {
 		fmt.Fprintln(os.Stderr, "rsswrap:", err)
 		os.Exit(2)
 	}
+	out.Close()
 	os.Exit(cmd.ProcessState.ExitCode())
 }
