@@ -186,11 +186,10 @@ func TestConcurrentRequestsCoalesce(t *testing.T) {
 		wg.Add(1)
 		go func() { defer wg.Done(); results[i] = s.Collect(context.Background(), Request{}) }()
 	}
-	// Wait until the single upstream call is in flight, then release it.
-	for f.calls.Load() == 0 {
+	// Release the single upstream call once every request waits on it.
+	for !allWaiting(s, 1, 50) {
 		time.Sleep(time.Millisecond)
 	}
-	time.Sleep(20 * time.Millisecond)
 	close(release)
 	wg.Wait()
 	if n := f.calls.Load(); n != 1 {
@@ -222,7 +221,9 @@ func TestCancelledWaiterDoesNotFailOthers(t *testing.T) {
 	}
 	done2 := make(chan quota.Report)
 	go func() { done2 <- s.Collect(context.Background(), Request{}) }()
-	time.Sleep(20 * time.Millisecond)
+	for !allWaiting(s, 1, 2) {
+		time.Sleep(time.Millisecond)
+	}
 	cancel1()
 	r1 := <-done1
 	if quota.KindOf(r1.Results[0].Accounts[0].Err) != quota.KindCanceled {

@@ -175,6 +175,7 @@ func TestConcurrentReportsOneCallPerAccount(t *testing.T) {
 // allWaiting reports whether n shared fetches are registered, each with
 // the given number of waiters.
 func allWaiting(s *Service, n, waiters int) bool {
+	s.init() // orders this read after the service's lazy set-up
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if len(s.calls) != n {
