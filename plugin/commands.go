@@ -3,8 +3,10 @@ package plugin
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tidwall/gjson"
@@ -43,6 +45,43 @@ type Env struct {
 	Render render.Options
 	// Progress reports work done so far; message is for humans.
 	Progress func(done, total int, message string)
+	// Memo, when set, reuses the rendering of reports served wholly from
+	// the cache.
+	Memo *Memo
+}
+
+// Memo remembers rendered outputs of reports made wholly from the report
+// service's cache, keyed by everything the rendering depends on: the
+// arguments, the cache generation and the minute (countdowns are shown
+// to the minute). Rendering is most of a cached call's cost.
+type Memo struct {
+	mu      sync.Mutex
+	entries map[string]Output
+}
+
+// memoSize bounds the entries kept; the map is simply reset when full.
+const memoSize = 64
+
+func (m *Memo) get(key string) (Output, bool) {
+	if m == nil {
+		return Output{}, false
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out, ok := m.entries[key]
+	return out, ok
+}
+
+func (m *Memo) put(key string, out Output) {
+	if m == nil {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.entries == nil || len(m.entries) >= memoSize {
+		m.entries = make(map[string]Output, memoSize)
+	}
+	m.entries[key] = out
 }
 
 // Output is what a command produced.
@@ -193,9 +232,17 @@ func runMystatus(ctx context.Context, env Env, args gjson.Result) Output {
 			env.Progress(done, total, render.PlatformName(loc, p))
 		}
 	}
+	gen := env.Service.Generation()
 	rep := env.Service.Collect(ctx, req)
 	ro := env.Render
 	ro.Now = env.Now()
+	key := ""
+	if fromCache(rep) && env.Service.Generation() == gen {
+		key = fmt.Sprintf("%s|%t|%v|%s|%d|%d", loc.Lang(), a.json, a.platforms, ro.Show, gen, ro.Now.Unix()/60)
+		if out, ok := env.Memo.get(key); ok {
+			return out
+		}
+	}
 	doc := render.JSON(rep, loc, ro)
 	out := Output{Doc: doc, Locale: loc.Lang()}
 	if a.json {
@@ -204,5 +251,22 @@ func runMystatus(ctx context.Context, env Env, args gjson.Result) Output {
 	} else {
 		out.Text = render.Markdown(rep, loc, ro)
 	}
+	if key != "" {
+		env.Memo.put(key, out)
+	}
 	return out
+}
+
+// fromCache reports whether every platform of rep was served from the
+// report cache.
+func fromCache(rep quota.Report) bool {
+	if len(rep.Results) == 0 {
+		return false
+	}
+	for _, r := range rep.Results {
+		if !r.Cached {
+			return false
+		}
+	}
+	return true
 }

@@ -185,6 +185,7 @@ func (c *call) env(ctx context.Context) Env {
 		Lang:    c.h.lang(),
 		Now:     c.h.now,
 		Render:  c.h.opts.Render,
+		Memo:    c.h.memo,
 		Progress: func(_, total int, message string) {
 			c.progress(ctx, total, message)
 		},

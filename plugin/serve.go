@@ -97,6 +97,7 @@ type host struct {
 	mu       sync.Mutex
 	running  map[string]*running // by raw id
 	legacyPV string              // version negotiated by initialize
+	memo     *Memo               // renderings of cached reports
 }
 
 // running is one request executing in its own goroutine.
@@ -106,7 +107,7 @@ type running struct {
 }
 
 func newHost(opts Options) *host {
-	h := &host{opts: opts, running: map[string]*running{}, drainT: DrainTimeout, promptT: promptBudget}
+	h := &host{opts: opts, running: map[string]*running{}, drainT: DrainTimeout, promptT: promptBudget, memo: &Memo{}}
 	h.log = opts.Log
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)

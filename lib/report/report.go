@@ -47,6 +47,7 @@ type Service struct {
 	mu    sync.Mutex
 	cache map[string]cached
 	calls map[string]*call
+	gen   atomic.Uint64 // bumped whenever a cache entry is written
 }
 
 type cached struct {
@@ -92,6 +93,11 @@ func (s *Service) Budget() time.Duration {
 	}
 	return t + t/2
 }
+
+// Generation changes whenever a cached result changes. Two reports made
+// entirely from the cache (every Result.Cached) at the same generation hold
+// the same accounts, so their rendering can be reused.
+func (s *Service) Generation() uint64 { return s.gen.Load() }
 
 // Platforms describes every platform without network access.
 func (s *Service) Platforms() []quota.Info {
@@ -243,6 +249,7 @@ func (s *Service) fetch(ctx context.Context, p quota.Provider, t quota.Target, r
 			delete(s.calls, key)
 			if c.acct.Err == nil && s.TTL > 0 {
 				s.cache[key] = cached{acct: c.acct, at: s.now()}
+				s.gen.Add(1)
 			}
 			s.mu.Unlock()
 			cancel()
