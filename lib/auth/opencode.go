@@ -66,3 +66,9 @@ func MillisOrSeconds(v int64) time.Time {
 	}
 	return time.Unix(v, 0)
 }
+
+// OpenCodeSource describes the auth.json entry key as a credential
+// source: the entry name, language-neutral, beside the file path.
+func (p Paths) OpenCodeSource(key string) quota.Source {
+	return quota.Source{Path: p.OpenCodeAuth(), What: `"` + key + `"`}
+}

@@ -406,7 +406,11 @@ func (w *writer) empty(rep quota.Report) {
 	for _, info := range rep.Supported {
 		var where []string
 		for _, s := range info.Sources {
-			where = append(where, loc.T("empty.source", map[string]any{"What": s.What, "Path": s.Path}))
+			id := "empty.source"
+			if s.What == "" {
+				id = "empty.source_path"
+			}
+			where = append(where, loc.T(id, map[string]any{"What": s.What, "Path": s.Path}))
 		}
 		w.line(loc.T("empty.platform", map[string]any{"Platform": PlatformName(loc, info.ID), "Where": strings.Join(where, loc.T("empty.or", nil))}))
 	}

@@ -80,8 +80,8 @@ func TestMarkdownGolden(t *testing.T) {
 
 func TestMarkdownEmptyGolden(t *testing.T) {
 	rep := quota.Report{GeneratedAt: now, Supported: []quota.Info{
-		{ID: quota.OpenAI, Sources: []quota.Source{{Path: "/home/u/.local/share/opencode/auth.json", What: `auth.json key "openai"`}}},
-		{ID: quota.Antigravity, Sources: []quota.Source{{Path: "/home/u/.config/opencode/antigravity-accounts.json", What: "antigravity-accounts.json"}, {Path: "/home/u/.antigravity_tools/accounts", What: "Antigravity-Manager"}}},
+		{ID: quota.OpenAI, Sources: []quota.Source{{Path: "/home/u/.local/share/opencode/auth.json", What: `"openai"`}}},
+		{ID: quota.Antigravity, Sources: []quota.Source{{Path: "/home/u/.config/opencode/antigravity-accounts.json"}, {Path: "/home/u/.antigravity_tools/accounts", What: "Antigravity-Manager *.json"}}},
 	}}
 	for _, lang := range i18n.Languages {
 		golden(t, "empty."+lang+".golden.md", Markdown(rep, i18n.New(lang), Options{Now: now, Location: time.UTC}))

@@ -55,7 +55,7 @@ func (p *Provider) Info() quota.Info {
 	_, _, err := p.d.Auth.OpenCode(authKey)
 	return quota.Info{
 		ID:         quota.Anthropic,
-		Sources:    []quota.Source{{Path: p.d.Auth.Paths.OpenCodeAuth(), What: `auth.json key "` + authKey + `"`}},
+		Sources:    []quota.Source{p.d.Auth.Paths.OpenCodeSource(authKey)},
 		Configured: err != quota.ErrNotConfigured,
 	}
 }

@@ -85,13 +85,13 @@ func (p *Provider) ID() quota.PlatformID { return quota.Antigravity }
 func (p *Provider) Info() quota.Info {
 	info := quota.Info{ID: quota.Antigravity}
 	for _, path := range p.ocPaths() {
-		info.Sources = append(info.Sources, quota.Source{Path: path, What: accountsFile})
+		info.Sources = append(info.Sources, quota.Source{Path: path})
 		if _, err := os.Stat(path); err == nil {
 			info.Configured = true
 		}
 	}
 	if dir := p.amDir(); dir != "" {
-		info.Sources = append(info.Sources, quota.Source{Path: dir, What: "Antigravity-Manager accounts/*.json"})
+		info.Sources = append(info.Sources, quota.Source{Path: dir, What: "Antigravity-Manager *.json"})
 		if files, err := amFiles(dir); err != nil || len(files) > 0 {
 			info.Configured = true
 		}

@@ -176,10 +176,10 @@ func TestDiscoverLocations(t *testing.T) {
 
 	info := p.Info()
 	wantSources := []quota.Source{
-		{Path: filepath.Join(alt, ".config", "opencode", "antigravity-accounts.json"), What: accountsFile},
-		{Path: filepath.Join(alt, ".local", "share", "opencode", "antigravity-accounts.json"), What: accountsFile},
-		{Path: appFile, What: accountsFile},
-		{Path: filepath.Join(alt, ".antigravity_tools", "accounts"), What: "Antigravity-Manager accounts/*.json"},
+		{Path: filepath.Join(alt, ".config", "opencode", "antigravity-accounts.json")},
+		{Path: filepath.Join(alt, ".local", "share", "opencode", "antigravity-accounts.json")},
+		{Path: appFile},
+		{Path: filepath.Join(alt, ".antigravity_tools", "accounts"), What: "Antigravity-Manager *.json"},
 	}
 	if info.ID != quota.Antigravity || !info.Configured || !reflect.DeepEqual(info.Sources, wantSources) {
 		t.Errorf("Info() = %+v", info)

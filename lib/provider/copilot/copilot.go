@@ -83,12 +83,12 @@ func (p *Provider) patPaths() []string {
 func (p *Provider) Info() quota.Info {
 	info := quota.Info{ID: quota.Copilot}
 	for _, path := range p.patPaths() {
-		info.Sources = append(info.Sources, quota.Source{Path: path, What: patFile + " {token, username, tier}"})
+		info.Sources = append(info.Sources, quota.Source{Path: path, What: "{token, username, tier}"})
 		if _, err := p.d.Auth.Read(path); !auth.IsMissing(err) {
 			info.Configured = true
 		}
 	}
-	info.Sources = append(info.Sources, quota.Source{Path: p.d.Auth.Paths.OpenCodeAuth(), What: `auth.json key "` + authKey + `"`})
+	info.Sources = append(info.Sources, p.d.Auth.Paths.OpenCodeSource(authKey))
 	if _, _, err := p.d.Auth.OpenCode(authKey); err != quota.ErrNotConfigured {
 		info.Configured = true
 	}

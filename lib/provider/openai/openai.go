@@ -45,7 +45,7 @@ func (p *Provider) Info() quota.Info {
 	_, _, err := p.credentials()
 	return quota.Info{
 		ID:         quota.OpenAI,
-		Sources:    []quota.Source{{Path: p.d.Auth.Paths.OpenCodeAuth(), What: `auth.json key "openai"`}},
+		Sources:    []quota.Source{p.d.Auth.Paths.OpenCodeSource("openai")},
 		Configured: !errors.Is(err, quota.ErrNotConfigured),
 	}
 }

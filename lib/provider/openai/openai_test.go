@@ -325,7 +325,7 @@ func TestCredentials(t *testing.T) {
 			p := newProvider(t, tt.auth, nil)
 			info := p.Info()
 			if info.ID != quota.OpenAI || info.Configured != tt.configured || len(info.Sources) != 1 ||
-				info.Sources[0].Path != p.d.Auth.Paths.OpenCodeAuth() || info.Sources[0].What != `auth.json key "openai"` {
+				info.Sources[0].Path != p.d.Auth.Paths.OpenCodeAuth() || info.Sources[0].What != `"openai"` {
 				t.Errorf("info = %+v", info)
 			}
 			ts, err := p.Discover(context.Background())

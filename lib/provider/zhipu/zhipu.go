@@ -54,7 +54,7 @@ func (p *Provider) Info() quota.Info {
 	_, err := p.key()
 	return quota.Info{
 		ID:         p.id,
-		Sources:    []quota.Source{{Path: p.d.Auth.Paths.OpenCodeAuth(), What: `auth.json key "` + p.authKey + `"`}},
+		Sources:    []quota.Source{p.d.Auth.Paths.OpenCodeSource(p.authKey)},
 		Configured: !errors.Is(err, quota.ErrNotConfigured),
 	}
 }

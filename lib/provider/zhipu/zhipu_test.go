@@ -255,7 +255,7 @@ func TestCredentials(t *testing.T) {
 				info := p.Info()
 				path := p.d.Auth.Paths.OpenCodeAuth()
 				if info.ID != pl.id || info.Configured != tt.configured || len(info.Sources) != 1 ||
-					info.Sources[0].Path != path || info.Sources[0].What != `auth.json key "`+pl.authKey+`"` {
+					info.Sources[0].Path != path || info.Sources[0].What != `"`+pl.authKey+`"` {
 					t.Errorf("info = %+v", info)
 				}
 				ts, err := p.Discover(context.Background())
