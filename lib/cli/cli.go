@@ -114,7 +114,12 @@ func Main(ctx context.Context, env Env) int {
 	}
 	app, err := newApp(env, lang)
 	if err != nil {
-		fmt.Fprintln(env.Stderr, loc.T("cli.error.config", map[string]any{"Error": err.Error()}))
+		msg := err.Error()
+		var ce *configError
+		if errors.As(err, &ce) {
+			msg = loc.T(ce.id, ce.data)
+		}
+		fmt.Fprintln(env.Stderr, loc.T("cli.error.config", map[string]any{"Error": msg}))
 		return ExitUsage
 	}
 	switch sub {
@@ -171,7 +176,7 @@ func newApp(env Env, lang string) (*App, error) {
 	if v, src := settings.Get("timeout"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d <= 0 {
-			return nil, fmt.Errorf("%s: %q is not a positive duration such as 10s", src, v)
+			return nil, &configError{"cli.config.duration", map[string]any{"Source": src, "Value": v}}
 		}
 		timeout = d
 	}
@@ -179,7 +184,7 @@ func newApp(env Env, lang string) (*App, error) {
 	if v, src := settings.Get("max_in_flight"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n <= 0 {
-			return nil, fmt.Errorf("%s: %q is not a positive integer", src, v)
+			return nil, &configError{"cli.config.integer", map[string]any{"Source": src, "Value": v}}
 		}
 		maxInFlight = n
 	}

@@ -3,7 +3,6 @@ package cli
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -29,11 +28,11 @@ func loadConfig(path string) (map[string]string, error) {
 		return map[string]string{}, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, &configError{"cli.config.file", map[string]any{"Path": path, "Error": err.Error()}}
 	}
 	var raw map[string]any
 	if err := json.Unmarshal(data, &raw); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, &configError{"cli.config.file", map[string]any{"Path": path, "Error": err.Error()}}
 	}
 	out := make(map[string]string, len(raw))
 	for k, v := range raw {
@@ -45,8 +44,16 @@ func loadConfig(path string) (map[string]string, error) {
 		case bool:
 			out[k] = strconv.FormatBool(x)
 		default:
-			return nil, fmt.Errorf("%s: key %q must be a string, number or boolean", path, k)
+			return nil, &configError{"cli.config.value", map[string]any{"Path": path, "Key": k}}
 		}
 	}
 	return out, nil
 }
+
+// configError is a configuration mistake, explained by a catalog message.
+type configError struct {
+	id   string
+	data map[string]any
+}
+
+func (e *configError) Error() string { return e.id }
