@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/mystatus/mystatus/lib/provider/providertest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -44,29 +46,12 @@ func TestScript(t *testing.T) {
 		// /<scenario>/<endpoint path> → testdata/api/<scenario>/<path>;
 		// ":" in Cloud Code paths is stored as "_".
 		rel := filepath.FromSlash(strings.ReplaceAll(strings.TrimPrefix(r.URL.Path, "/"), ":", "_"))
-		body, err := os.ReadFile(filepath.Join(api, rel))
-		if err != nil || strings.Contains(rel, "..") {
+		file := filepath.Join(api, rel)
+		if st, err := os.Stat(file); err != nil || st.IsDir() || strings.Contains(rel, "..") {
 			http.NotFound(w, r)
 			return
 		}
-		if strings.HasPrefix(string(body), "HTTP/") { // "HTTP/1.1 <status>\n<headers>\n\n<body>"
-			head, rest, _ := strings.Cut(string(body), "\n\n")
-			lines := strings.Split(head, "\n")
-			status := 500
-			if f := strings.Fields(lines[0]); len(f) > 1 {
-				status = atoi(f[1])
-			}
-			for _, l := range lines[1:] {
-				if k, v, ok := strings.Cut(l, ":"); ok {
-					w.Header().Set(strings.TrimSpace(k), strings.TrimSpace(v))
-				}
-			}
-			w.WriteHeader(status)
-			w.Write([]byte(rest))
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.Write(body)
+		providertest.Replay(t, w, file)
 	}))
 	t.Cleanup(srv.Close) // scripts run as parallel subtests, after Run returns
 	testscript.Run(t, testscript.Params{
@@ -108,15 +93,4 @@ func TestScript(t *testing.T) {
 			},
 		},
 	})
-}
-
-func atoi(s string) int {
-	n := 0
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return 0
-		}
-		n = n*10 + int(c-'0')
-	}
-	return n
 }

@@ -1,10 +1,7 @@
 package copilot
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -17,6 +14,7 @@ import (
 	"github.com/mystatus/mystatus/lib/auth"
 	"github.com/mystatus/mystatus/lib/httpx"
 	"github.com/mystatus/mystatus/lib/provider"
+	"github.com/mystatus/mystatus/lib/provider/providertest"
 	"github.com/mystatus/mystatus/lib/quota"
 )
 
@@ -29,26 +27,9 @@ const (
 	canarySession = "tid=CANARY-copilot-session-0001;exp=1795432800;sku=plus_monthly_subscriber_quota;8kp=1:CANARY"
 )
 
-// replay writes a recorded response: a raw HTTP response (.http) or a
-// JSON body served with 200.
+// replay writes the recorded response testdata/file.
 func replay(t testing.TB, w http.ResponseWriter, file string) {
-	data := readTestdata(t, file)
-	if !strings.HasSuffix(file, ".http") {
-		w.Header().Set("Content-Type", "application/json")
-		w.Write(data)
-		return
-	}
-	resp, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(data)), nil)
-	if err != nil {
-		t.Errorf("%s: %v", file, err)
-		return
-	}
-	body, _ := io.ReadAll(resp.Body)
-	for k, v := range resp.Header {
-		w.Header()[k] = v
-	}
-	w.WriteHeader(resp.StatusCode)
-	w.Write(body)
+	providertest.Replay(t, w, filepath.Join("testdata", file))
 }
 
 // recorder is a fake GitHub API: route decides the answer file for each
