@@ -35,7 +35,12 @@ func Providers(d provider.Deps) []quota.Provider {
 	return ps
 }
 
-// IDs returns the platform IDs in report order, without building providers.
+// IDs returns the platform IDs in report order. Constructors only store
+// their dependencies, so zero Deps are enough to ask each provider its ID.
 func IDs() []quota.PlatformID {
-	return []quota.PlatformID{quota.OpenAI, quota.Anthropic, quota.Zhipu, quota.ZAI, quota.Antigravity, quota.Copilot}
+	var ids []quota.PlatformID
+	for _, p := range Providers(provider.Deps{}) {
+		ids = append(ids, p.ID())
+	}
+	return ids
 }
