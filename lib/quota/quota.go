@@ -44,7 +44,47 @@ const (
 	KindCompletions WindowKind = "completions"
 	// KindExtraUsage is pay-as-you-go usage beyond the plan (Anthropic).
 	KindExtraUsage WindowKind = "extra_usage"
+	// KindBalance is money: a prepaid balance or a spend against a money
+	// cap (OpenRouter credits, DeepSeek balance, Anthropic extra usage in
+	// currency). Its figures are in Window.Money, not Used/Limit.
+	KindBalance WindowKind = "balance"
 )
+
+// Money is an exact amount in a currency, kept in minor units so that no
+// float rounding reaches the report ("4752" with 2 decimals is 47.52).
+type Money struct {
+	// Minor is the amount in minor units (cents for USD).
+	Minor int64
+	// Decimals is the number of decimal places of Minor (2 for USD, 0 for JPY).
+	Decimals int
+	// Currency is the ISO 4217 code ("USD", "CNY"); empty when the platform
+	// does not say.
+	Currency string
+}
+
+// Float returns the amount in major units (for ratios only, never display).
+func (m Money) Float() float64 {
+	f := float64(m.Minor)
+	for i := 0; i < m.Decimals; i++ {
+		f /= 10
+	}
+	return f
+}
+
+// MoneyFigures are the money amounts of a window: what was spent against an
+// optional cap, or a balance left (optionally out of a limit).
+type MoneyFigures struct {
+	// Used is the amount spent in the window, when known.
+	Used *Money
+	// Limit is the cap of the window (a monthly spend limit, a credit
+	// limit), when known.
+	Limit *Money
+	// Balance is what is left to spend (a prepaid balance), when known.
+	Balance *Money
+	// Granted and ToppedUp split a balance where the platform does
+	// (DeepSeek, Moonshot vouchers vs cash); optional.
+	Granted, ToppedUp *Money
+}
 
 // Window is one metered allowance of an account.
 type Window struct {
@@ -69,6 +109,18 @@ type Window struct {
 	NoData bool
 	// Compact asks for the narrow (20 cells) row layout used for model lists.
 	Compact bool
+	// Money holds money figures (KindBalance, or KindExtraUsage when the
+	// platform reports currency amounts); nil otherwise.
+	Money *MoneyFigures
+	// Active marks the limit the platform says binds right now (Anthropic
+	// limits[].is_active); the renderer marks it.
+	Active bool
+	// Scope names what the limit applies to beyond Name, verbatim from the
+	// platform (e.g. a surface such as "claude_code"); empty when global.
+	Scope string
+	// Disabled holds the platform's reason when the allowance is switched
+	// off (Anthropic extra_usage.disabled_reason); verbatim, never translated.
+	Disabled string
 }
 
 // RemainingPct is 100 − UsedPct, not clamped.
