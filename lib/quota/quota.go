@@ -92,6 +92,10 @@ type Window struct {
 	Kind   WindowKind
 	Period time.Duration // zero when the platform does not say
 	Name   string        // verbatim upstream name (model, family, bucket); never translated
+	// NameID is the catalog message id of a name mystatus itself gives
+	// (e.g. a catch-all model family); the renderer translates it and
+	// falls back to Name. Upstream names stay in Name and are never ids.
+	NameID string
 
 	// UsedPct is the share used, 0..100 (it may exceed the range upstream;
 	// the renderer clamps bars but shows the number).
