@@ -2,14 +2,16 @@
 // isolation and assembles their results, in the fixed platform order, into
 // a [quota.Report].
 //
-// Each platform gets its own deadline and panic recovery; accounts of all
-// platforms share one bound on requests in flight; results are cached per
-// account for a TTL and identical concurrent requests share one upstream
-// call.
+// Each platform gets its own deadline and panic recovery; each platform has
+// its own bound on account fetches in flight (a platform talks to its own
+// upstream hosts, so many Google accounts never delay Copilot); results are
+// cached per account for a TTL and identical concurrent requests share one
+// upstream call.
 package report
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"slices"
@@ -20,9 +22,12 @@ import (
 	"github.com/mystatus/mystatus/lib/quota"
 )
 
-// DefaultMaxInFlight bounds account fetches running at once across all
-// platforms.
-const DefaultMaxInFlight = 16
+// DefaultMaxInFlight bounds the account fetches of one platform running at
+// once. A platform's accounts go to one upstream host family, where HTTP/2
+// multiplexes them on one connection; 64 sends a typical user's accounts
+// (up to ~50) out in one wave, while 500 accounts still go out in waves of
+// 64, never as 500 connections.
+const DefaultMaxInFlight = 64
 
 // Service produces reports. Configure the fields, then share it; it is
 // safe for concurrent use.
@@ -32,8 +37,8 @@ type Service struct {
 	// Timeout bounds one HTTP request; a platform's whole work ends within
 	// 1.5× it.
 	Timeout time.Duration
-	// MaxInFlight bounds concurrent account fetches (DefaultMaxInFlight
-	// when zero).
+	// MaxInFlight bounds the concurrent account fetches of each platform
+	// (DefaultMaxInFlight when zero).
 	MaxInFlight int
 	// TTL keeps account results for reuse; zero disables caching.
 	TTL time.Duration
@@ -43,8 +48,8 @@ type Service struct {
 	Demo bool
 
 	once  sync.Once
-	sem   chan struct{}
 	mu    sync.Mutex
+	sems  map[quota.PlatformID]chan struct{} // guarded by mu
 	cache map[string]cached
 	calls map[string]*call
 	gen   atomic.Uint64 // bumped whenever a cache entry is written
@@ -68,14 +73,26 @@ type Request struct {
 
 func (s *Service) init() {
 	s.once.Do(func() {
+		s.sems = map[quota.PlatformID]chan struct{}{}
+		s.cache = map[string]cached{}
+		s.calls = map[string]*call{}
+	})
+}
+
+// sem is the in-flight bound of platform id.
+func (s *Service) sem(id quota.PlatformID) chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.sems[id]
+	if !ok {
 		n := s.MaxInFlight
 		if n <= 0 {
 			n = DefaultMaxInFlight
 		}
-		s.sem = make(chan struct{}, n)
-		s.cache = map[string]cached{}
-		s.calls = map[string]*call{}
-	})
+		c = make(chan struct{}, n)
+		s.sems[id] = c
+	}
+	return c
 }
 
 func (s *Service) now() time.Time {
@@ -167,7 +184,7 @@ func (s *Service) runPlatform(ctx context.Context, p quota.Provider, refresh boo
 		}
 	}()
 	targets, err := p.Discover(ctx)
-	if err == quota.ErrNotConfigured {
+	if errors.Is(err, quota.ErrNotConfigured) {
 		return nil
 	}
 	if err != nil {
@@ -177,39 +194,50 @@ func (s *Service) runPlatform(ctx context.Context, p quota.Provider, refresh boo
 		return nil
 	}
 	accts := make([]quota.Account, len(targets))
-	var missed atomic.Bool // some account did not come from the cache
-	var wg sync.WaitGroup
+	// Results are recorded under mu; once the budget is spent the slice is
+	// closed, so a late fetch cannot write into a returned result.
+	var (
+		mu     sync.Mutex
+		closed bool
+		filled = make([]bool, len(targets))
+		missed bool // some account did not come from the cache
+		wg     sync.WaitGroup
+	)
 	for i, t := range targets {
 		if t.Err != nil {
-			accts[i] = quota.Account{Name: t.Name, Err: t.Err}
-			missed.Store(true)
+			accts[i], filled[i], missed = quota.Account{Name: t.Name, Err: t.Err}, true, true
 			continue
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			a, hit := s.fetch(ctx, p, t, refresh)
-			accts[i] = a
-			if !hit {
-				missed.Store(true)
+			mu.Lock()
+			defer mu.Unlock()
+			if !closed {
+				accts[i], filled[i] = a, true
+				missed = missed || !hit
 			}
 		}()
 	}
 	// Each fetch honours ctx, so Wait returns within the budget; a
-	// provider that ignored ctx is abandoned at the deadline instead.
+	// provider that ignored ctx is abandoned at the deadline instead, its
+	// unfinished accounts reported as timed out and the finished ones kept.
 	finished := make(chan struct{})
 	go func() { wg.Wait(); close(finished) }()
 	select {
 	case <-finished:
 	case <-ctx.Done():
-		<-time.After(50 * time.Millisecond) // let well-behaved fetches record their timeout
-		select {
-		case <-finished:
-		default:
-			return &quota.Result{Platform: id, Err: ctxErr(ctx)}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	closed = true
+	for i, ok := range filled {
+		if !ok {
+			accts[i], missed = quota.Account{Name: targets[i].Name, Err: ctxErr(ctx)}, true
 		}
 	}
-	return &quota.Result{Platform: id, Accounts: accts, Cached: !missed.Load()}
+	return &quota.Result{Platform: id, Accounts: slices.Clone(accts), Cached: !missed}
 }
 
 // call is one upstream fetch shared by every request that wants the same
@@ -273,7 +301,7 @@ func (s *Service) fetch(ctx context.Context, p quota.Provider, t quota.Target, r
 
 // ctxErr classifies a finished context: canceled or timed out.
 func ctxErr(ctx context.Context) error {
-	if ctx.Err() == context.Canceled {
+	if errors.Is(ctx.Err(), context.Canceled) {
 		return &quota.Error{Kind: quota.KindCanceled, Err: ctx.Err()}
 	}
 	return &quota.Error{Kind: quota.KindTimeout, Err: ctx.Err()}
@@ -285,12 +313,13 @@ func (s *Service) fetchNow(ctx context.Context, p quota.Provider, t quota.Target
 			a = quota.Account{Name: t.Name, Err: panicErr(r)}
 		}
 	}()
+	sem := s.sem(p.ID())
 	select {
-	case s.sem <- struct{}{}:
+	case sem <- struct{}{}:
 	case <-ctx.Done():
 		return quota.Account{Name: t.Name, Err: ctxErr(ctx)}
 	}
-	defer func() { <-s.sem }()
+	defer func() { <-sem }()
 	acct, err := p.Fetch(ctx, t)
 	if err != nil {
 		acct.Err = err

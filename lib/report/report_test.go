@@ -259,8 +259,10 @@ func TestInFlightBound(t *testing.T) {
 	if rep.Failed() {
 		t.Fatal("failed")
 	}
-	if p := peak.Load(); p > 4 || p < 2 {
-		t.Fatalf("peak in flight %d, bound 4", p)
+	// The bound is per platform: Antigravity's 40 accounts never exceed
+	// 4 at once, and OpenAI's 10 add at most 4 more.
+	if p := peak.Load(); p > 8 || p < 2 {
+		t.Fatalf("peak in flight %d, bound 4 per platform (8 for two)", p)
 	}
 }
 

@@ -3,53 +3,78 @@ package report
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/mystatus/mystatus/lib/quota"
 )
 
-// counter is a fetch that counts calls per account and fetches in flight.
-// The first bound fetches wait until all of them have arrived (so the peak
-// reaches the bound whatever the scheduling) and then a little longer, so
-// that a broken bound would let more fetches in while they are held.
+// counter is a fetch that counts calls per account and, per platform (the
+// key's prefix), fetches in flight. The first bound fetches of a platform
+// wait until all of them have arrived (so the peak reaches the bound
+// whatever the scheduling) and then a little longer, so that a broken
+// bound would let more fetches in while they are held. Tests run it inside
+// a synctest bubble, where that pause costs no wall time.
 type counter struct {
-	bound   int64
-	cur     atomic.Int64
-	peak    atomic.Int64
-	arrived atomic.Int64
-	full    chan struct{}
-	once    sync.Once
+	bound int64
 	// hold, when set, keeps every fetch from returning until closed.
 	hold chan struct{}
 
 	mu    sync.Mutex
 	calls map[string]int
+	plats map[string]*platCount
+}
+
+type platCount struct {
+	cur, peak, arrived int64
+	full               chan struct{}
 }
 
 func newCounter(bound int) *counter {
-	return &counter{bound: int64(bound), full: make(chan struct{}), calls: map[string]int{}}
+	return &counter{bound: int64(bound), calls: map[string]int{}, plats: map[string]*platCount{}}
+}
+
+func (c *counter) plat(key string) *platCount {
+	id, _, _ := strings.Cut(key, ":")
+	pc, ok := c.plats[id]
+	if !ok {
+		pc = &platCount{full: make(chan struct{})}
+		c.plats[id] = pc
+	}
+	return pc
+}
+
+// peak is the largest number of fetches of platform id seen in flight.
+func (c *counter) peak(id quota.PlatformID) int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.plat(string(id)).peak
 }
 
 func (c *counter) fetch(ctx context.Context, t quota.Target) (quota.Account, error) {
 	c.mu.Lock()
 	c.calls[t.Key]++
+	pc := c.plat(t.Key)
+	pc.cur++
+	pc.peak = max(pc.peak, pc.cur)
+	pc.arrived++
+	if pc.arrived == c.bound {
+		close(pc.full)
+	}
+	early := pc.arrived <= c.bound
+	full := pc.full
 	c.mu.Unlock()
-	n := c.cur.Add(1)
-	defer c.cur.Add(-1)
-	for p := c.peak.Load(); n > p && !c.peak.CompareAndSwap(p, n); p = c.peak.Load() {
-	}
-	if c.arrived.Add(1) == c.bound {
-		c.once.Do(func() { close(c.full) })
-	}
-	select {
-	case <-c.full:
-	case <-ctx.Done():
-		return quota.Account{}, ctx.Err()
-	}
-	if c.arrived.Load() <= c.bound {
+	defer func() { c.mu.Lock(); pc.cur--; c.mu.Unlock() }()
+	if early {
+		select {
+		case <-full:
+		case <-ctx.Done():
+			return quota.Account{}, ctx.Err()
+		}
 		time.Sleep(10 * time.Millisecond)
 	}
 	if c.hold != nil {
@@ -89,7 +114,7 @@ func accounts(id quota.PlatformID, n int) ([]quota.Target, []string) {
 	return ts, keys
 }
 
-// scaleService is 500 accounts over two platforms (450 + 50) sharing one
+// scaleService is 500 accounts over two platforms (450 + 50), each with a
 // bound of 16, all counted by c.
 func scaleService(c *counter, ttl time.Duration) (*Service, []string) {
 	g, gk := accounts(quota.Antigravity, 450)
@@ -106,15 +131,19 @@ func scaleService(c *counter, ttl time.Duration) (*Service, []string) {
 	return s, append(ok, gk...)
 }
 
-func TestBoundHoldsAt500Accounts(t *testing.T) {
+func TestBoundHoldsAt500Accounts(t *testing.T) { synctest.Test(t, testBoundHoldsAt500Accounts) }
+
+func testBoundHoldsAt500Accounts(t *testing.T) {
 	c := newCounter(16)
 	s, keys := scaleService(c, 0)
 	rep := s.Collect(context.Background(), Request{})
 	if rep.Failed() {
 		t.Fatalf("report failed: %+v", rep.Results)
 	}
-	if p := c.peak.Load(); p != 16 {
-		t.Fatalf("peak fetches in flight %d, want exactly the bound 16", p)
+	for _, id := range []quota.PlatformID{quota.OpenAI, quota.Antigravity} {
+		if p := c.peak(id); p != 16 {
+			t.Fatalf("%s: peak fetches in flight %d, want exactly the bound 16", id, p)
+		}
 	}
 	if lo, hi := c.perAccount(keys); lo != 1 || hi != 1 {
 		t.Fatalf("fetches per account between %d and %d, want 1", lo, hi)
@@ -122,6 +151,10 @@ func TestBoundHoldsAt500Accounts(t *testing.T) {
 }
 
 func TestSecondReportWithinTTLMakesNoCallAt500Accounts(t *testing.T) {
+	synctest.Test(t, testSecondReportWithinTTL)
+}
+
+func testSecondReportWithinTTL(t *testing.T) {
 	c := newCounter(16)
 	s, keys := scaleService(c, time.Hour)
 	s.Collect(context.Background(), Request{})
@@ -137,6 +170,10 @@ func TestSecondReportWithinTTLMakesNoCallAt500Accounts(t *testing.T) {
 }
 
 func TestConcurrentReportsOneCallPerAccount(t *testing.T) {
+	synctest.Test(t, testConcurrentReportsOneCallPerAccount)
+}
+
+func testConcurrentReportsOneCallPerAccount(t *testing.T) {
 	c := newCounter(16)
 	c.hold = make(chan struct{})
 	s, keys := scaleService(c, 0) // no TTL: only coalescing can share
@@ -149,7 +186,7 @@ func TestConcurrentReportsOneCallPerAccount(t *testing.T) {
 	}
 	// Release the upstream only once every report waits on every account,
 	// so no account can finish before a report asks for it.
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(20 * time.Second) // virtual time in the bubble
 	for !allWaiting(s, len(keys), reports) {
 		if time.Now().After(deadline) {
 			close(c.hold)
@@ -164,8 +201,10 @@ func TestConcurrentReportsOneCallPerAccount(t *testing.T) {
 			t.Fatalf("report %d failed", i)
 		}
 	}
-	if p := c.peak.Load(); p != 16 {
-		t.Fatalf("peak fetches in flight %d, want the bound 16", p)
+	for _, id := range []quota.PlatformID{quota.OpenAI, quota.Antigravity} {
+		if p := c.peak(id); p != 16 {
+			t.Fatalf("%s: peak fetches in flight %d, want the bound 16", id, p)
+		}
 	}
 	if lo, hi := c.perAccount(keys); lo != 1 || hi != 1 {
 		t.Fatalf("fetches per account between %d and %d for %d identical concurrent reports, want 1", lo, hi, reports)
@@ -187,4 +226,46 @@ func allWaiting(s *Service, n, waiters int) bool {
 		}
 	}
 	return true
+}
+
+// Many accounts of one platform never delay another platform: with the
+// first platform's every fetch held, the second one's report part is
+// complete.
+func TestPlatformsDoNotWaitForEachOther(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		hold := make(chan struct{})
+		busy, _ := accounts(quota.Antigravity, 200)
+		quick, _ := accounts(quota.Copilot, 3)
+		var copilotDone atomic.Bool
+		s := &Service{
+			Providers: []quota.Provider{
+				&fake{id: quota.Antigravity, targets: busy, fetch: func(ctx context.Context, _ quota.Target) (quota.Account, error) {
+					select {
+					case <-hold:
+					case <-ctx.Done():
+					}
+					return quota.Account{}, nil
+				}},
+				&fake{id: quota.Copilot, targets: quick},
+			},
+			MaxInFlight: 4,
+			Timeout:     time.Minute,
+		}
+		done := make(chan quota.Report)
+		go func() {
+			done <- s.Collect(context.Background(), Request{Progress: func(_, _ int, p quota.PlatformID) {
+				if p == quota.Copilot {
+					copilotDone.Store(true)
+				}
+			}})
+		}()
+		synctest.Wait() // every goroutine is blocked: Antigravity on hold
+		if !copilotDone.Load() {
+			t.Fatal("Copilot waited for Antigravity's accounts")
+		}
+		close(hold)
+		if rep := <-done; rep.Failed() {
+			t.Fatalf("report failed: %+v", rep.Results)
+		}
+	})
 }
