@@ -5,7 +5,8 @@ FUZZTIME ?= 2s
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(shell git rev-parse --short=12 HEAD 2>/dev/null) -X main.date=$(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 
-.PHONY: all build run test unit race vet fmt-check tidy-check fuzz fuzz-short golden bench e2e install i18n-check i18n-merge ci clean
+# dist and dist-test: see npm/dist.sh and e2e/install/run.sh
+.PHONY: dist dist-test all build run test unit race vet fmt-check tidy-check fuzz fuzz-short golden bench e2e install i18n-check i18n-merge ci clean
 
 all: build
 
@@ -16,14 +17,16 @@ build:
 run: build
 	./$(BIN)
 
-## test: what CI runs — formatting, vet, unit + end-to-end tests, race detector, short fuzzing
-test: fmt-check vet unit race fuzz-short
+## test: what CI runs — formatting, vet, every package's tests under the race detector, short fuzzing
+test: fmt-check vet race fuzz-short
 
+## unit: every package's tests without the race detector (quicker while editing)
 unit:
 	$(GO) test ./...
 
+## race: every package's tests under the race detector (what `make test` runs)
 race:
-	$(GO) test -race ./lib/report/... ./plugin/...
+	$(GO) test -race ./...
 
 vet:
 	$(GO) vet ./...
@@ -65,6 +68,14 @@ install:
 	$(GO) install -trimpath -ldflags "$(LDFLAGS)" .
 
 ci: test e2e
+
+## dist: the six release binaries, the npm tarballs and SHA256SUMS in dist/ (reproducible)
+dist:
+	GO=$(GO) ./npm/dist.sh
+
+## dist-test: install the dist/ tarballs offline and drive them (npx demo, MCP serve, OpenCode plugin)
+dist-test: dist
+	./e2e/install/run.sh
 
 clean:
 	rm -rf bin
