@@ -8,6 +8,7 @@ import (
 
 	"github.com/tidwall/gjson"
 
+	"github.com/mystatus/mystatus/lib/jsonval"
 	"github.com/mystatus/mystatus/lib/quota"
 )
 
@@ -22,7 +23,9 @@ func FromStatus(err error) error {
 	}
 	e := &quota.Error{Status: se.Status, URL: se.URL, Detail: se.Detail(), RetryAfter: se.RetryAfter, Err: se}
 	body := se.Body
-	valid := gjson.ValidBytes(body)
+	// A StatusError built by hand may carry any body: bound its depth
+	// before the recursive validator runs.
+	valid := jsonval.CheckDepth(body, jsonval.MaxDepth) == nil && gjson.ValidBytes(body)
 	// OAuth token endpoint bodies: {"error": "invalid_grant", ...}.
 	if valid {
 		if oe := gjson.GetBytes(body, "error"); oe.Type == gjson.String {

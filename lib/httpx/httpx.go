@@ -1,7 +1,8 @@
 // Package httpx is the one HTTP helper every platform uses: requests bound
-// to a context deadline, a capped response body, typed status errors with a
-// truncated body and the parsed Retry-After, and classification of
-// transport failures into [quota.Kind] values.
+// to a context deadline, a capped response body checked for nesting depth,
+// typed status errors with a scrubbed, truncated body and the parsed
+// Retry-After, classification of transport failures into [quota.Kind]
+// values, and one redirect policy (see [Client.Do]).
 package httpx
 
 import (
@@ -21,6 +22,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/mystatus/mystatus/lib/jsonval"
 	"github.com/mystatus/mystatus/lib/quota"
 )
 
@@ -70,15 +72,24 @@ type StatusError struct {
 	Body       []byte // at most MaxBody bytes, for classification
 	URL        string
 	RetryAfter time.Duration // zero when absent
+	// Dropped, when set, says why Body is empty although the server sent
+	// one (it nested deeper than [jsonval.MaxDepth]: no parser may see it).
+	Dropped error
 }
 
 func (e *StatusError) Error() string {
 	return fmt.Sprintf("HTTP %d from %s: %s", e.Status, e.URL, e.Detail())
 }
 
-// Detail returns the body, scrubbed of anything that looks like a
-// credential (upstreams sometimes echo the token) and truncated.
-func (e *StatusError) Detail() string { return Truncate(quota.Scrub(string(e.Body)), DetailLen) }
+// Detail returns the body, scrubbed of every known secret and of anything
+// that looks like a credential (upstreams sometimes echo the token), then
+// truncated (see [Truncate]).
+func (e *StatusError) Detail() string {
+	if e.Dropped != nil && len(e.Body) == 0 {
+		return e.Dropped.Error()
+	}
+	return Truncate(quota.Scrub(string(e.Body)), DetailLen)
+}
 
 // ErrBodyTooLarge reports a response body over the cap.
 var ErrBodyTooLarge = errors.New("response body exceeds the size limit")
@@ -86,6 +97,22 @@ var ErrBodyTooLarge = errors.New("response body exceeds the size limit")
 // Do sends req with the client's timeout and returns the read response. A
 // non-2xx status returns a *StatusError (and the response). Transport
 // failures return a classified *quota.Error.
+//
+// Redirects are never followed, whatever c.HTTP says: a 3xx answer is an
+// error of kind malformed naming where it pointed (see [RedirectError]).
+// Following one means deciding which of the request's credentials
+// (Authorization, ChatGPT-Account-Id, any header a platform sets) and
+// which body (the Google token form carries the refresh token and the
+// client secret) may go to the new address; Go's default replays the body
+// on 307/308 across hosts and keeps Authorization when only the port
+// changes. No quota endpoint answers with a redirect, so refusing them all
+// is simpler and safer than an origin check, and a moved endpoint is
+// better fixed by the user's base URL than silently chased.
+//
+// Every body is checked with [jsonval.CheckDepth] before anyone parses
+// it: a 2xx body nested deeper than [jsonval.MaxDepth] is an error of kind
+// malformed, and a non-2xx one is dropped from the *StatusError (its
+// status still classifies it), so no recursive parser ever sees it.
 func (c *Client) Do(ctx context.Context, req *http.Request) (*Response, error) {
 	if c.Timeout > 0 {
 		var cancel context.CancelFunc
@@ -97,7 +124,12 @@ func (c *Client) Do(ctx context.Context, req *http.Request) (*Response, error) {
 		req.Header.Set("User-Agent", UserAgent)
 	}
 	shown := Redact(req.URL)
-	resp, err := c.HTTP.Do(req)
+	hc := http.Client{}
+	if c.HTTP != nil {
+		hc = *c.HTTP // a copy, so the policy holds for any client a caller set
+	}
+	hc.CheckRedirect = refuseRedirect
+	resp, err := hc.Do(req)
 	if err != nil {
 		return nil, Classify(ctx, err, shown)
 	}
@@ -115,16 +147,50 @@ func (c *Client) Do(ctx context.Context, req *http.Request) (*Response, error) {
 		return nil, &quota.Error{Kind: quota.KindMalformed, Status: resp.StatusCode, URL: shown,
 			Detail: fmt.Sprintf("response body larger than %d bytes", limit), Err: ErrBodyTooLarge}
 	}
+	ok := resp.StatusCode >= 200 && resp.StatusCode <= 299
+	var dropped error
+	if err := jsonval.CheckDepth(body, jsonval.MaxDepth); err != nil {
+		if ok {
+			return nil, &quota.Error{Kind: quota.KindMalformed, Status: resp.StatusCode, URL: shown,
+				Detail: err.Error(), Err: err}
+		}
+		body, dropped = nil, err
+	}
 	r := &Response{Status: resp.StatusCode, Header: resp.Header, Body: body, URL: shown}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+	if !ok {
 		now := time.Now
 		if c.Now != nil {
 			now = c.Now
 		}
 		ra, _ := ParseRetryAfter(resp.Header.Get("Retry-After"), now())
-		return r, &StatusError{Status: resp.StatusCode, Header: resp.Header, Body: body, URL: shown, RetryAfter: ra}
+		return r, &StatusError{Status: resp.StatusCode, Header: resp.Header, Body: body, URL: shown, RetryAfter: ra, Dropped: dropped}
 	}
 	return r, nil
+}
+
+// RedirectError is a 3xx answer [Client.Do] refused to follow. Both URLs
+// are shown without query, fragment or user info.
+type RedirectError struct {
+	Status   int
+	From, To string
+}
+
+func (e *RedirectError) Error() string {
+	return fmt.Sprintf("HTTP %d redirect from %s to %s not followed: mystatus never follows redirects, "+
+		"so no credential or request body can reach another address; if the platform moved, set its base URL to the new address",
+		e.Status, e.From, e.To)
+}
+
+// refuseRedirect is the CheckRedirect of every request (see [Client.Do]).
+func refuseRedirect(req *http.Request, via []*http.Request) error {
+	e := &RedirectError{To: Redact(req.URL)}
+	if req.Response != nil {
+		e.Status = req.Response.StatusCode
+	}
+	if len(via) > 0 {
+		e.From = Redact(via[0].URL)
+	}
+	return e
 }
 
 // Get sends one GET with headers. Platforms with a fallback of their own
@@ -203,6 +269,10 @@ func Classify(ctx context.Context, err error, shownURL string) error {
 	var qe *quota.Error
 	if errors.As(err, &qe) {
 		return err
+	}
+	var re *RedirectError
+	if errors.As(err, &re) {
+		return &quota.Error{Kind: quota.KindMalformed, Status: re.Status, URL: shownURL, Detail: re.Error(), Err: re}
 	}
 	k := quota.KindConnection
 	var dnsErr *net.DNSError
