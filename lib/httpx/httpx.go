@@ -46,6 +46,12 @@ type Client struct {
 	MaxBody int64
 	// Now is the clock used for Retry-After dates.
 	Now func() time.Time
+	// Backoff picks the pause before a retry that named no delay
+	// ([Backoff] when nil); Sleep waits between attempts and reports
+	// false when ctx ended first ([Sleep] when nil). Tests replace both so
+	// no test waits on the wall clock.
+	Backoff func() time.Duration
+	Sleep   func(ctx context.Context, d time.Duration) bool
 }
 
 // New returns a client with its own transport and the given per-request

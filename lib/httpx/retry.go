@@ -14,22 +14,38 @@ import (
 // sleeps; a longer one is reported to the user as a time instead.
 const MaxRetryWait = 5 * time.Second
 
-// backoff is the pause before retrying a failure that named no delay
-// (5xx, overload, a dropped connection): 300 ms to 1 s, jittered so
+// Backoff is the default pause before retrying a failure that named no
+// delay (5xx, overload, a dropped connection): 300 ms to 1 s, jittered so
 // concurrent accounts do not retry in step.
-var backoff = func() time.Duration {
+func Backoff() time.Duration {
 	return 300*time.Millisecond + rand.N(700*time.Millisecond)
 }
 
+// Sleep is the default wait between attempts: it returns false when ctx
+// ends first.
+func Sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
 // DoRetry sends the request that build returns, like [Client.Do], and
-// retries it at most once when the failure's kind is retryable (rate
-// limit, overload, 5xx, timeout, DNS, connection). Dead credentials,
-// refusals, exhausted quotas, oversized or unexpected answers never
-// retry. A server-requested delay (Retry-After, RetryInfo, a rate-limit
-// reset) is slept only when it is at most [MaxRetryWait] and shorter than
-// what is left before ctx's deadline; otherwise the error is returned at
-// once and carries the delay for the report. build is called once per
-// attempt because a request body cannot be sent twice.
+// retries it at most once when the failure is a fast one that a second
+// try may fix: a rate limit with a short delay, overload or another 5xx,
+// a refused or reset connection, a DNS failure. A request that timed out
+// (the client's timeout or ctx's deadline) is never retried: it already
+// spent the time the user gave, and a second wait would double it. Dead
+// credentials, refusals, exhausted quotas, oversized or unexpected answers
+// never retry. A server-requested delay (Retry-After, RetryInfo, a
+// rate-limit reset) is waited only when it is at most [MaxRetryWait] and
+// shorter than what is left before ctx's deadline; otherwise the error is
+// returned at once and carries the delay for the report. build is called
+// once per attempt because a request body cannot be sent twice.
 //
 // Errors have the same shape as Do's: a *StatusError for a non-2xx
 // answer, so platforms can still read their own error envelopes.
@@ -42,12 +58,12 @@ func (c *Client) DoRetry(ctx context.Context, build func() (*http.Request, error
 	if !ok {
 		return resp, err
 	}
-	t := time.NewTimer(wait)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
+	sleep := c.Sleep
+	if sleep == nil {
+		sleep = Sleep
+	}
+	if !sleep(ctx, wait) {
 		return resp, err
-	case <-t.C:
 	}
 	return c.attempt(ctx, build)
 }
@@ -72,10 +88,10 @@ func (c *Client) retryWait(ctx context.Context, err error) (time.Duration, bool)
 	}
 	e := quota.AsError(FromStatus(err))
 	switch {
-	case !e.Kind.Retryable(), e.Kind == quota.KindMalformed:
+	case !e.Kind.Retryable(), e.Kind == quota.KindMalformed, e.Kind == quota.KindTimeout:
 		// A 2xx body is judged by the caller; what Do itself calls
-		// malformed (an oversized body, an unexpected status) would come
-		// back the same.
+		// malformed (an oversized body, an unexpected status, a refused
+		// redirect) would come back the same. A timeout used up its time.
 		return 0, false
 	}
 	wait := e.RetryAfter
@@ -87,7 +103,11 @@ func (c *Client) retryWait(ctx context.Context, err error) (time.Duration, bool)
 		wait = e.ResetAt.Sub(now())
 	}
 	if wait <= 0 {
-		wait = backoff()
+		if c.Backoff != nil {
+			wait = c.Backoff()
+		} else {
+			wait = Backoff()
+		}
 	} else if wait > MaxRetryWait {
 		return 0, false
 	}
