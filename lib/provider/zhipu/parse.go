@@ -1,10 +1,13 @@
 package zhipu
 
 import (
+	"fmt"
 	"math"
 	"sort"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/tidwall/gjson"
 
@@ -13,14 +16,16 @@ import (
 	"github.com/mystatus/mystatus/lib/quota"
 )
 
-// maxMillis bounds epoch values read from upstream (year 2286 in ms);
-// larger values are garbage and treated as absent.
-const maxMillis = 1e13
-
 // parseLimits reads a /api/monitor/usage/quota/limit body. The endpoint
 // answers HTTP 200 even for a rejected key, so the envelope is checked
-// before the data. Errors are *quota.Error values.
+// before the data. A figure out of its range (a percentage outside
+// 0..100, a negative count, a non-numeric value) makes the whole body
+// malformed rather than reaching the report. Errors are *quota.Error
+// values.
 func parseLimits(body []byte, now time.Time) (quota.Account, error) {
+	if err := jsonval.CheckDepth(body, jsonval.MaxDepth); err != nil {
+		return quota.Account{}, quota.Errorf(quota.KindMalformed, "quota response nests too deeply")
+	}
 	if !gjson.ValidBytes(body) {
 		return quota.Account{}, quota.Errorf(quota.KindMalformed, "quota response is not JSON")
 	}
@@ -28,17 +33,20 @@ func parseLimits(body []byte, now time.Time) (quota.Account, error) {
 	if !root.IsObject() {
 		return quota.Account{}, quota.Errorf(quota.KindMalformed, "quota response is not a JSON object")
 	}
-	if !root.Get("success").Bool() || root.Get("code").Int() != 200 {
+	data := root.Get("data")
+	if !isData(root) {
 		return quota.Account{}, envelopeError(root)
 	}
-	data := root.Get("data")
 	limits := data.Get("limits")
 	if limits.Exists() && limits.Type != gjson.Null && !limits.IsArray() {
 		return quota.Account{}, quota.Errorf(quota.KindMalformed, "data.limits is not an array")
 	}
-	a := quota.Account{Plan: data.Get("level").String()}
-	for _, it := range limits.Array() {
-		w, ok := limitWindow(it)
+	a := quota.Account{Plan: planName(data)}
+	for i, it := range limits.Array() {
+		w, ok, err := limitWindow(it)
+		if err != nil {
+			return quota.Account{}, quota.Errorf(quota.KindMalformed, "data.limits[%d].%s", i, err.Error())
+		}
 		if !ok {
 			continue
 		}
@@ -47,7 +55,7 @@ func parseLimits(body []byte, now time.Time) (quota.Account, error) {
 			for _, d := range it.Get("usageDetails").Array() {
 				name := d.Get("modelCode").String()
 				n, ok := jsonval.Number(d.Get("usage"))
-				if name == "" || !ok {
+				if name == "" || !ok || n < 0 {
 					continue
 				}
 				a.Breakdown = append(a.Breakdown, quota.Usage{Name: name, Count: n, Unit: "calls"})
@@ -58,9 +66,60 @@ func parseLimits(body []byte, now time.Time) (quota.Account, error) {
 	return a, nil
 }
 
+// isData reports whether root is a success envelope. Z.ai and Zhipu send
+// {"code":200,"success":true,"data":…}, but some answers carry no
+// "success" field at all (seen in real bodies): then code 200 with a data
+// object is data. An explicit success:false or another code is an error.
+func isData(root gjson.Result) bool {
+	if !root.Get("data").IsObject() {
+		return false
+	}
+	success, code := root.Get("success"), root.Get("code")
+	if success.Exists() && success.Type != gjson.True {
+		return false
+	}
+	if code.Exists() && code.String() != "200" {
+		return false
+	}
+	return success.Exists() || code.Exists()
+}
+
+// planName is the marketed plan name ("GLM Coding Pro") when the body
+// gives one, else the tier (data.level: lite, pro, max).
+func planName(data gjson.Result) string {
+	for _, k := range []string{"planName", "level"} {
+		if v := data.Get(k); v.Type == gjson.String {
+			if s := cleanText(v.Str, 60); s != "" {
+				return s
+			}
+		}
+	}
+	return ""
+}
+
+// cleanText drops control and format characters (terminal escapes,
+// bidirectional overrides) from upstream text and caps its length.
+func cleanText(s string, max int) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range strings.TrimSpace(s) {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError {
+			continue
+		}
+		if n == max {
+			b.WriteString("…")
+			break
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return strings.TrimSpace(b.String())
+}
+
 // limitWindow turns one data.limits item into a window; unknown item
-// types are skipped (the API grows new ones).
-func limitWindow(it gjson.Result) (quota.Window, bool) {
+// types are skipped (the API grows new ones). A figure present but out
+// of range is an error naming the field.
+func limitWindow(it gjson.Result) (quota.Window, bool, error) {
 	var w quota.Window
 	switch it.Get("type").String() {
 	case "TOKENS_LIMIT":
@@ -70,31 +129,71 @@ func limitWindow(it gjson.Result) (quota.Window, bool) {
 	case "TIME_LIMIT":
 		w.Kind, w.Unit = quota.KindTools, "calls"
 	default:
-		return w, false
+		return w, false, nil
 	}
 	w.Period = period(it)
 	w.ResetAt = jsonval.Epoch(it.Get("nextResetTime"))
 
-	used, hasUsed := jsonval.Number(it.Get("currentValue"))
-	limit, hasLimit := jsonval.Number(it.Get("usage"))
-	if !hasUsed && hasLimit {
+	used, hasUsed, err := count(it, "currentValue")
+	if err != nil {
+		return w, false, err
+	}
+	limit, hasLimit, err := count(it, "usage")
+	if err != nil {
+		return w, false, err
+	}
+	rem, hasRem, err := count(it, "remaining")
+	if err != nil {
+		return w, false, err
+	}
+	if !hasUsed && hasLimit && hasRem {
 		// Credit plans report capacity and what is left, not what is used.
-		if rem, ok := jsonval.Number(it.Get("remaining")); ok && !math.IsInf(limit-rem, 0) {
-			used, hasUsed = limit-rem, true
-		}
+		used, hasUsed = max(limit-rem, 0), true
 	}
 	if hasUsed && hasLimit {
 		w.Used, w.Limit = &used, &limit
 	}
-	switch pct, ok := jsonval.Number(it.Get("percentage")); {
-	case ok:
+	pct, hasPct, err := percent(it.Get("percentage"))
+	switch {
+	case err != nil:
+		return w, false, err
+	case hasPct:
 		w.UsedPct = pct
-	case w.Used != nil && limit > 0 && !math.IsInf(used/limit*100, 0):
-		w.UsedPct = used / limit * 100
+	case w.Used != nil && limit > 0:
+		w.UsedPct = min(used/limit*100, 100)
 	default:
 		w.NoData = true
 	}
-	return w, true
+	return w, true, nil
+}
+
+// maxCount bounds counts read from upstream: far above any plan (10^15
+// tokens) and well inside exact float64 integers.
+const maxCount = 1e15
+
+// count reads a non-negative count; absent or null is not an error.
+func count(it gjson.Result, field string) (float64, bool, error) {
+	r := it.Get(field)
+	if !r.Exists() || r.Type == gjson.Null {
+		return 0, false, nil
+	}
+	v, ok := jsonval.Number(r)
+	if !ok || v < 0 || v > maxCount {
+		return 0, false, fmt.Errorf("%s out of range: %s", field, httpx.Truncate(r.Raw, 40))
+	}
+	return v, true, nil
+}
+
+// percent reads a used share, which must lie in 0..100.
+func percent(r gjson.Result) (float64, bool, error) {
+	if !r.Exists() || r.Type == gjson.Null {
+		return 0, false, nil
+	}
+	v, ok := jsonval.Number(r)
+	if !ok || v < 0 || v > 100 {
+		return 0, false, fmt.Errorf("percentage out of range: %s", httpx.Truncate(r.Raw, 40))
+	}
+	return v, true, nil
 }
 
 // period reads the window length from unit and number: 3 = hours,
@@ -156,9 +255,10 @@ func envelopeError(root gjson.Result) *quota.Error {
 	}
 	// Keys without a GLM Coding Plan get a generic rejection whose text
 	// names the plan.
-	if e.Kind == quota.KindMalformed || e.Kind == quota.KindUnauthorized {
+	// Z.ai answers such keys with code 500 "当前用户不存在coding plan".
+	if e.Kind == quota.KindMalformed || e.Kind == quota.KindUnauthorized || e.Kind == quota.KindServerError {
 		low := strings.ToLower(msg)
-		if strings.Contains(low, "coding plan") || strings.Contains(low, "coding_plan") ||
+		if strings.Contains(low, "coding plan") || strings.Contains(low, "coding_plan") || strings.Contains(low, "codingplan") ||
 			strings.Contains(msg, "编程套餐") || strings.Contains(msg, "编码套餐") {
 			e.Kind = quota.KindNotSubscribed
 		}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -39,18 +40,30 @@ func TestParseLimits(t *testing.T) {
 		kind quota.Kind
 		code string
 	}{
-		{file: "limits_current.json", want: quota.Account{Plan: "pro", Windows: []quota.Window{
-			{Kind: quota.KindTokens, Period: h5, UsedPct: 21, Used: num(8200000), Limit: num(40000000), Unit: "tokens", ResetAt: time.UnixMilli(1769159550000)},
-			{Kind: quota.KindTokens, Period: week, UsedPct: 33, Unit: "tokens", ResetAt: time.UnixMilli(1769600000000)},
-			{Kind: quota.KindTools, Period: month, UsedPct: 8, Used: num(83), Limit: num(1000), Unit: "calls", ResetAt: time.UnixMilli(1771700000000)},
-		}, Breakdown: []quota.Usage{{Name: "search-prime", Count: 60, Unit: "calls"}, {Name: "web-reader", Count: 23, Unit: "calls"}}}},
+		// Real bodies (see testdata/SOURCES.md).
+		{file: "zai_openusage_three_limits.json", want: quota.Account{Windows: []quota.Window{
+			{Kind: quota.KindTokens, Period: h5, UsedPct: 15, Used: num(127694464), Limit: num(800000000), Unit: "tokens", ResetAt: time.UnixMilli(1770648402389)},
+			{Kind: quota.KindTokens, Period: week, UsedPct: 40, Unit: "tokens", ResetAt: time.UnixMilli(1771300000000)},
+			{Kind: quota.KindTools, Period: month, UsedPct: 45, Used: num(1828), Limit: num(4000), Unit: "calls"},
+		}, Breakdown: []quota.Usage{{Name: "search-prime", Count: 1433, Unit: "calls"}, {Name: "web-reader", Count: 462, Unit: "calls"}, {Name: "zread", Count: 0, Unit: "calls"}}}},
+		// code 200 and data, no "success" field: data, not an error.
+		{file: "zai_openusage_no_success.json", want: quota.Account{Windows: []quota.Window{
+			{Kind: quota.KindTokens, Period: h5, UsedPct: 10, Used: num(1900000), Limit: num(800000000), Unit: "tokens", ResetAt: time.UnixMilli(1738368000000)},
+			{Kind: quota.KindTools, Period: month, UsedPct: 27, Used: num(1095), Limit: num(4000), Unit: "calls"},
+		}, Breakdown: []quota.Usage{{Name: "search-prime", Count: 951, Unit: "calls"}, {Name: "web-reader", Count: 211, Unit: "calls"}, {Name: "zread", Count: 0, Unit: "calls"}}}},
+		{file: "zai_credit_lite.json", want: quota.Account{Plan: "lite", Windows: []quota.Window{
+			{Kind: quota.KindCredits, Period: h5, UsedPct: 1, Used: num(27), Limit: num(2000), Unit: "credits", ResetAt: time.UnixMilli(1786717056698)},
+			{Kind: quota.KindCredits, Period: week, UsedPct: 1, Used: num(27), Limit: num(10000), Unit: "credits", ResetAt: time.UnixMilli(1787301777997)},
+		}}},
+		{file: "err_no_coding_plan.json", kind: quota.KindNotSubscribed, code: "500"},
+		// Invented shapes no public body shows.
+		{file: "zai_plan_name.json", want: quota.Account{Plan: "GLM Coding Pro", Windows: []quota.Window{
+			{Kind: quota.KindTokens, Period: h5, UsedPct: 15, Used: num(127694464), Limit: num(800000000), Unit: "tokens", ResetAt: time.UnixMilli(1770648402389)},
+			{Kind: quota.KindTokens, Period: week, UsedPct: 40, Unit: "tokens", ResetAt: time.UnixMilli(1771300000000)},
+		}}},
 		{file: "limits_credit_only.json", want: quota.Account{Plan: "max", Windows: []quota.Window{
 			{Kind: quota.KindCredits, Period: h5, UsedPct: 0, Used: num(0), Limit: num(800), Unit: "credits", ResetAt: time.UnixMilli(1769159550000)},
 			{Kind: quota.KindCredits, Period: week, UsedPct: 25, Used: num(1250), Limit: num(5000), Unit: "credits", ResetAt: time.UnixMilli(1769600000000)},
-		}}},
-		{file: "limits_percentage_only.json", want: quota.Account{Plan: "lite", Windows: []quota.Window{
-			{Kind: quota.KindTokens, Period: h5, UsedPct: 47, Unit: "tokens", ResetAt: time.UnixMilli(1769159550000)},
-			{Kind: quota.KindTools, Period: month, UsedPct: 0, Unit: "calls"},
 		}}},
 		{file: "limits_reset_seconds.json", want: quota.Account{Plan: "pro", Windows: []quota.Window{
 			{Kind: quota.KindTokens, Period: h5, UsedPct: 2.5, Used: num(1000000), Limit: num(40000000), Unit: "tokens", ResetAt: time.Unix(1769159550, 0)},
@@ -101,7 +114,11 @@ func TestEnvelopeErrors(t *testing.T) {
 		{`{"code":4242,"msg":"Something new","success":false}`, quota.KindMalformed, "Something new"},
 		{`{"code":4242,"msg":"This key has no active GLM Coding Plan","success":false}`, quota.KindNotSubscribed, ""},
 		{`{"code":200,"msg":"ok","success":false}`, quota.KindMalformed, ""},
-		{`{"code":200,"msg":"ok","data":{"limits":[]}}`, quota.KindMalformed, ""},
+		{`{"code":200,"msg":"ok"}`, quota.KindMalformed, ""},
+		{`{"data":{"limits":[]}}`, quota.KindMalformed, ""},
+		{`{"code":200,"success":"true","data":{"limits":[]}}`, quota.KindMalformed, ""},
+		{`{"code":500,"msg":"当前用户不存在coding plan","success":false}`, quota.KindNotSubscribed, "当前用户不存在coding plan"},
+		{strings.Repeat(`{"data":`, 200) + strings.Repeat("}", 200), quota.KindMalformed, ""},
 		{`{"msg":"?"}`, quota.KindMalformed, ""},
 		{`{"error":{"code":"1113","message":"Account in arrears"}}`, quota.KindMalformed, "Account in arrears"},
 	}
@@ -124,6 +141,7 @@ func TestLimitItems(t *testing.T) {
 		name, item string
 		want       quota.Window
 		skip       bool
+		bad        string // field named by the malformed error
 	}{
 		{name: "unknown type", item: `{"type":"FUTURE_LIMIT","percentage":3}`, skip: true},
 		{name: "not an object", item: `42`, skip: true},
@@ -135,13 +153,26 @@ func TestLimitItems(t *testing.T) {
 			want: quota.Window{Kind: quota.KindTools, Period: 2 * month, Used: num(0), Limit: num(0), Unit: "calls", NoData: true}},
 		{name: "unknown unit", item: `{"type":"TOKENS_LIMIT","unit":9,"number":1,"percentage":"12"}`,
 			want: quota.Window{Kind: quota.KindTokens, UsedPct: 12, Unit: "tokens"}},
-		{name: "NaN percentage", item: `{"type":"TOKENS_LIMIT","unit":3,"number":5,"percentage":"NaN","nextResetTime":-5}`,
-			want: quota.Window{Kind: quota.KindTokens, Period: h5, Unit: "tokens", NoData: true}},
+		{name: "counts over the limit", item: `{"type":"TIME_LIMIT","unit":5,"number":1,"usage":100,"currentValue":130}`,
+			want: quota.Window{Kind: quota.KindTools, Period: month, UsedPct: 100, Used: num(130), Limit: num(100), Unit: "calls"}},
+		{name: "NaN percentage", item: `{"type":"TOKENS_LIMIT","unit":3,"number":5,"percentage":"NaN","nextResetTime":-5}`, bad: "percentage"},
+		{name: "percentage above 100", item: `{"type":"TOKENS_LIMIT","unit":3,"number":5,"percentage":150}`, bad: "percentage"},
+		{name: "negative percentage", item: `{"type":"TOKENS_LIMIT","percentage":-0.5}`, bad: "percentage"},
+		{name: "negative count", item: `{"type":"TIME_LIMIT","usage":100,"currentValue":-5}`, bad: "currentValue"},
+		{name: "overflowing count", item: `{"type":"TIME_LIMIT","usage":1e300,"currentValue":5}`, bad: "usage"},
+		{name: "text count", item: `{"type":"CREDIT_LIMIT","usage":100,"remaining":"lots"}`, bad: "remaining"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			body := `{"code":200,"success":true,"data":{"limits":[` + tt.item + `]}}`
 			a, err := parseLimits([]byte(body), now)
+			if tt.bad != "" {
+				e := quota.AsError(err)
+				if e == nil || e.Kind != quota.KindMalformed || !strings.Contains(e.Detail, tt.bad) || len(a.Windows) != 0 {
+					t.Fatalf("error = %#v, account %s; want malformed naming %s", e, show(a), tt.bad)
+				}
+				return
+			}
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -197,9 +228,9 @@ func FuzzParseLimits(f *testing.F) {
 			return
 		}
 		for _, w := range a.Windows {
-			bad := math.IsNaN(w.UsedPct) || math.IsInf(w.UsedPct, 0) || w.Period < 0
+			bad := math.IsNaN(w.UsedPct) || w.UsedPct < 0 || w.UsedPct > 100 || w.Period < 0
 			for _, p := range []*float64{w.Used, w.Limit} {
-				bad = bad || (p != nil && (math.IsNaN(*p) || math.IsInf(*p, 0)))
+				bad = bad || (p != nil && (math.IsNaN(*p) || math.IsInf(*p, 0) || *p < 0))
 			}
 			if bad {
 				t.Fatalf("bad window %+v", w)

@@ -5,6 +5,7 @@
 package zhipu
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net/http"
@@ -107,8 +108,15 @@ func (p *Provider) Fetch(ctx context.Context, t quota.Target) (quota.Account, er
 	h.Set("Accept", "application/json")
 	resp, err := p.d.HTTP.GetRetry(ctx, url, h)
 	if err != nil {
+		// Redact before anything truncates the body: a cut key would no
+		// longer match.
+		var se *httpx.StatusError
+		if errors.As(err, &se) {
+			se.Body = redactKey(se.Body, c.key)
+		}
 		return quota.Account{}, scrub(classify(err), c.key)
 	}
+	resp.Body = redactKey(resp.Body, c.key)
 	a, err := parseLimits(resp.Body, p.d.Clock())
 	if err != nil {
 		e := quota.AsError(err)
@@ -147,11 +155,42 @@ func classify(err error) error {
 	return e
 }
 
-// scrub masks the key should an upstream message echo it.
+// keyParts are the strings that must never leave the process: the key
+// and each of its "<id>.<secret>" halves (halves shorter than 6 bytes are
+// too common to be told from text).
+func keyParts(key string) []string {
+	parts := []string{key}
+	if id, secret, ok := strings.Cut(key, "."); ok {
+		parts = append(parts, id, secret)
+	}
+	out := parts[:0]
+	for _, p := range parts {
+		if len(p) >= 6 {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// redactKey replaces every key part in an upstream body.
+func redactKey(body []byte, key string) []byte {
+	for _, p := range keyParts(key) {
+		body = bytes.ReplaceAll(body, []byte(p), []byte(quota.Redacted))
+	}
+	return body
+}
+
+// scrub removes the key, and each of its "<id>.<secret>" halves, should
+// an upstream message echo them. The masked form is not used here: even
+// its first and last characters are a fragment of the secret.
 func scrub(err error, key string) error {
 	var e *quota.Error
-	if errors.As(err, &e) && key != "" && strings.Contains(e.Detail, key) {
-		e.Detail = strings.ReplaceAll(e.Detail, key, quota.MaskKey(key))
+	if !errors.As(err, &e) || key == "" {
+		return err
 	}
+	for _, p := range keyParts(key) {
+		e.Detail = strings.ReplaceAll(e.Detail, p, quota.Redacted)
+	}
+	e.Detail = quota.Scrub(e.Detail)
 	return err
 }

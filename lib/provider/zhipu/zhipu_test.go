@@ -120,7 +120,7 @@ func discoverOne(t *testing.T, p *Provider) quota.Target {
 func TestFetch(t *testing.T) {
 	for _, pl := range platforms {
 		t.Run(pl.name, func(t *testing.T) {
-			s := newServer(t, 200, "limits_current.json")
+			s := newServer(t, 200, "zai_plan_name.json")
 			// A trailing slash on the override is ignored.
 			p := newProvider(t, pl, authJSON(t), map[string]string{pl.env: s.URL + "/"})
 			if p.ID() != pl.id {
@@ -135,7 +135,7 @@ func TestFetch(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if a.Name != tg.Name || a.Plan != "pro" || len(a.Windows) != 3 || len(a.Breakdown) != 2 {
+			if a.Name != tg.Name || a.Plan != "GLM Coding Pro" || len(a.Windows) != 2 {
 				t.Errorf("account = %s", show(a))
 			}
 			if got := s.last.Get("Authorization"); got != pl.key {
@@ -219,16 +219,70 @@ func TestFetchErrors(t *testing.T) {
 	}
 }
 
-func TestEchoedKeyIsMasked(t *testing.T) {
-	pl := platforms[0]
-	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Write([]byte(`{"code":1002,"msg":"invalid token ` + r.Header.Get("Authorization") + `","success":false}`))
-	}))
-	defer s.Close()
-	p := newProvider(t, pl, authJSON(t), map[string]string{pl.env: s.URL})
-	_, err := p.Fetch(context.Background(), discoverOne(t, p))
-	if quota.KindOf(err) != quota.KindUnauthorized || strings.Contains(err.Error(), "CANARY") {
-		t.Errorf("error = %v", err)
+// TestEchoedKeyLeavesNoFragment: an upstream that echoes the key, whole
+// or in part, in any kind of answer must not get any fragment of it into
+// the error the report shows (not even the masked form's first and last
+// characters).
+func TestEchoedKeyLeavesNoFragment(t *testing.T) {
+	const (
+		id     = "7QzKNRY94KXvBq2D"
+		secret = "Zq8WvLp3Rt6YmJxF"
+		key    = id + "." + secret
+	)
+	bodies := map[string]func(k string) (int, string){
+		"200 envelope whole key": func(k string) (int, string) {
+			return 200, `{"code":1002,"msg":"invalid token ` + k + `","success":false}`
+		},
+		"200 envelope secret half": func(k string) (int, string) {
+			return 200, `{"code":401,"msg":"unknown secret ` + secret + ` for key","success":false}`
+		},
+		"200 unknown code": func(k string) (int, string) {
+			return 200, `{"code":4242,"msg":"key ` + id + ` is odd","success":false}`
+		},
+		"200 malformed body": func(k string) (int, string) {
+			return 200, strings.Repeat("x", 110) + " Authorization: " + k + " <html>"
+		},
+		"401 model API envelope": func(k string) (int, string) {
+			return 401, `{"error":{"code":"1000","message":"bad key ` + k + `"}}`
+		},
+		"500 text": func(k string) (int, string) {
+			return 500, "upstream failed for " + k
+		},
+		"200 long message cut at the key": func(k string) (int, string) {
+			return 200, `{"code":1002,"msg":"` + strings.Repeat("a", httpx.DetailLen-8) + k + `","success":false}`
+		},
+	}
+	fragments := func(s string) []string {
+		var out []string
+		for i := 0; i+5 <= len(s); i++ {
+			out = append(out, s[i:i+5])
+		}
+		return out
+	}
+	for _, pl := range platforms {
+		for name, body := range bodies {
+			t.Run(pl.name+" "+name, func(t *testing.T) {
+				s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					status, b := body(r.Header.Get("Authorization"))
+					w.WriteHeader(status)
+					w.Write([]byte(b))
+				}))
+				defer s.Close()
+				authFile, _ := json.Marshal(map[string]any{pl.authKey: map[string]any{"type": "api", "key": key}})
+				p := newProvider(t, pl, string(authFile), map[string]string{pl.env: s.URL})
+				_, err := p.Fetch(context.Background(), discoverOne(t, p))
+				e := quota.AsError(err)
+				if e == nil {
+					t.Fatal("no error")
+				}
+				shown := err.Error() + "\n" + e.Detail
+				for _, f := range append(fragments(id), fragments(secret)...) {
+					if strings.Contains(shown, f) {
+						t.Fatalf("fragment %q of the key in %q", f, shown)
+					}
+				}
+			})
+		}
 	}
 }
 
@@ -288,7 +342,7 @@ func TestFetchForeignTarget(t *testing.T) {
 
 // TestConcurrentFetch runs under -race: one provider serves many reports.
 func TestConcurrentFetch(t *testing.T) {
-	s := newServer(t, 200, "limits_current.json")
+	s := newServer(t, 200, "zai_openusage_three_limits.json")
 	p := newProvider(t, platforms[0], authJSON(t), map[string]string{platforms[0].env: s.URL})
 	var wg sync.WaitGroup
 	errs := make(chan error, 8)
