@@ -57,6 +57,9 @@ type fixture struct {
 	env     []string
 	fetches int
 	mu      sync.Mutex
+	// hold, when set, holds the Zhipu answer until it is closed (a slow
+	// platform).
+	hold chan struct{}
 }
 
 func newFixture(t *testing.T, zhipu bool, lang string) *fixture {
@@ -84,7 +87,15 @@ func newFixture(t *testing.T, zhipu bool, lang string) *fixture {
 		}
 		f.mu.Lock()
 		f.fetches++
+		hold := f.hold
 		f.mu.Unlock()
+		if hold != nil {
+			select {
+			case <-hold:
+			case <-r.Context().Done():
+				return
+			}
+		}
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(body)
 	}))
@@ -107,32 +118,30 @@ func (f *fixture) count() int {
 	return f.fetches
 }
 
-// progressLog collects progress notifications.
+// progressLog collects progress notifications; arrived is signalled on
+// each one.
 type progressLog struct {
-	mu    sync.Mutex
-	items []*mcp.ProgressNotificationParams
+	mu      sync.Mutex
+	items   []*mcp.ProgressNotificationParams
+	arrived chan struct{}
 }
+
+func newProgressLog() *progressLog { return &progressLog{arrived: make(chan struct{}, 64)} }
 
 func (p *progressLog) handler(_ context.Context, req *mcp.ProgressNotificationClientRequest) {
 	p.mu.Lock()
-	defer p.mu.Unlock()
 	p.items = append(p.items, req.Params)
+	p.mu.Unlock()
+	select {
+	case p.arrived <- struct{}{}:
+	default:
+	}
 }
 
-// wait returns the notifications once n have arrived: the SDK hands them
-// to the handler asynchronously, possibly after the call has returned.
-func (p *progressLog) wait(t *testing.T, n int) []*mcp.ProgressNotificationParams {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		p.mu.Lock()
-		items := append([]*mcp.ProgressNotificationParams(nil), p.items...)
-		p.mu.Unlock()
-		if len(items) >= n || time.Now().After(deadline) {
-			return items
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+func (p *progressLog) all() []*mcp.ProgressNotificationParams {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]*mcp.ProgressNotificationParams(nil), p.items...)
 }
 
 // connect starts `mystatus serve` under the Go SDK client. version "" is
@@ -193,7 +202,7 @@ func TestGoSDK(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			f := newFixture(t, true, "en")
-			progress := &progressLog{}
+			progress := newProgressLog()
 			cs, stderr := connect(t, f, tt.version, progress)
 			ctx := t.Context()
 			init := cs.InitializeResult()
@@ -216,8 +225,34 @@ func TestGoSDK(t *testing.T) {
 				t.Fatalf("annotations: %+v", a)
 			}
 
-			res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "mystatus", Arguments: map[string]any{},
-				Meta: mcp.Meta{"progressToken": "p-1"}})
+			// A slow call (Zhipu held) shows progress: the five platforms not
+			// configured finish at once and are reported together once the
+			// grace period is over; Zhipu, the last, is announced by the
+			// reply alone.
+			f.mu.Lock()
+			f.hold = make(chan struct{})
+			f.mu.Unlock()
+			type result struct {
+				res *mcp.CallToolResult
+				err error
+			}
+			done := make(chan result, 1)
+			go func() {
+				res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "mystatus", Arguments: map[string]any{},
+					Meta: mcp.Meta{"progressToken": "p-1"}})
+				done <- result{res, err}
+			}()
+			select {
+			case <-progress.arrived:
+			case <-ctx.Done():
+				t.Fatal("no progress notification during a slow call")
+			}
+			f.mu.Lock()
+			close(f.hold)
+			f.hold = nil
+			f.mu.Unlock()
+			r := <-done
+			res, err := r.res, r.err
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -237,19 +272,24 @@ func TestGoSDK(t *testing.T) {
 				doc.Platforms[0].ID != "zhipu" || doc.Platforms[0].Status != "ok" {
 				t.Fatalf("structuredContent: %s", raw)
 			}
-			// One notification per platform queried (all six), counting up,
-			// each naming its platform.
-			p := progress.wait(t, 6)
-			names := map[string]bool{}
-			seen := map[float64]bool{}
-			for _, x := range p {
-				if x.ProgressToken != "p-1" || x.Progress < 1 || x.Progress > 6 || x.Total != 6 {
-					t.Fatalf("progress: %+v", *x)
-				}
-				names[x.Message], seen[x.Progress] = true, true
+			// Every notification came before the reply, counting up, below
+			// the total, naming a platform.
+			p := progress.all()
+			if len(p) == 0 {
+				t.Fatal("no progress notification")
 			}
-			if len(p) != 6 || len(seen) != 6 || !names["Zhipu AI"] || !names["GitHub Copilot"] {
-				t.Fatalf("progress: %d notifications, names %v", len(p), names)
+			for i, x := range p {
+				if x.ProgressToken != "p-1" || x.Progress < 1 || x.Progress >= 6 || x.Total != 6 || x.Message == "" ||
+					i > 0 && x.Progress <= p[i-1].Progress {
+					t.Fatalf("progress %d: %+v", i, *x)
+				}
+			}
+
+			// A fast call (refreshed, nothing held) sends no notification at
+			// all: the host logs each one it sends, checked at the end.
+			if fast, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "mystatus", Arguments: map[string]any{"refresh": true},
+				Meta: mcp.Meta{"progressToken": "p-2"}}); err != nil || fast.IsError {
+				t.Fatalf("fast call: %v %+v", err, fast)
 			}
 
 			// Invalid argument values are a tool error, not a protocol error.
@@ -277,13 +317,20 @@ func TestGoSDK(t *testing.T) {
 			if err := cs.Ping(ctx, nil); err != nil {
 				t.Fatalf("ping: %v", err)
 			}
-			if n := f.count(); n != 1 {
-				t.Fatalf("%d upstream fetches, want 1 (cached for the prompt)", n)
+			if n := f.count(); n != 2 {
+				t.Fatalf("%d upstream fetches, want 2 (slow call, refreshed call; cached for the prompt)", n)
 			}
-			for _, s := range []string{md, pt, string(raw), stderr.String()} {
+			if err := cs.Close(); err != nil {
+				t.Logf("close: %v", err)
+			}
+			log := stderr.String()
+			for _, s := range []string{md, pt, string(raw), log} {
 				if strings.Contains(s, "CANARY") {
 					t.Fatalf("secret in output: %s", s)
 				}
+			}
+			if n := strings.Count(log, "msg=progress"); n != len(p) {
+				t.Fatalf("host sent %d notifications, the client saw %d for the slow call; the fast call must send none:\n%s", n, len(p), log)
 			}
 		})
 	}
@@ -293,7 +340,7 @@ func TestGoSDK(t *testing.T) {
 // supported platforms, in the language of MYSTATUS_LANG.
 func TestGoSDKNothingConfigured(t *testing.T) {
 	f := newFixture(t, false, "fr")
-	cs, _ := connect(t, f, "", &progressLog{})
+	cs, _ := connect(t, f, "", newProgressLog())
 	res, err := cs.CallTool(t.Context(), &mcp.CallToolParams{Name: "mystatus"})
 	if err != nil {
 		t.Fatal(err)

@@ -92,6 +92,8 @@ type Output struct {
 	Doc any
 	// Locale is the language used.
 	Locale string
+	// JSON is true when Text is the JSON document (format "json").
+	JSON bool
 	// Invalid, when set, explains in Locale why the arguments were
 	// rejected; Text and Doc are then empty.
 	Invalid string
@@ -244,7 +246,7 @@ func runMystatus(ctx context.Context, env Env, args gjson.Result) Output {
 		}
 	}
 	doc := render.JSON(rep, loc, ro)
-	out := Output{Doc: doc, Locale: loc.Lang()}
+	out := Output{Doc: doc, Locale: loc.Lang(), JSON: a.json}
 	if a.json {
 		b, _ := json.MarshalIndent(doc, "", "  ")
 		out.Text = string(b)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"sync"
+	"time"
 
 	"github.com/sourcegraph/jsonrpc2"
 	"github.com/tidwall/gjson"
@@ -62,7 +63,8 @@ type call struct {
 	version string
 
 	progressMu sync.Mutex
-	progressN  int // notifications sent so far
+	progressN  int           // platforms reported done so far
+	gate       *progressGate // paces notifications/progress; nil without a token
 }
 
 // obj is a JSON object under construction.
@@ -107,9 +109,24 @@ func (h *host) Handle(_ context.Context, conn *jsonrpc2.Conn, req *jsonrpc2.Requ
 	h.running[key] = r
 	h.inflight.Add(1)
 	h.mu.Unlock()
+	if tok := c.params.Get("_meta.progressToken"); tok.Type == gjson.String || tok.Type == gjson.Number {
+		c.gate = newProgressGate(h.pacing, func(done, total int, message string) {
+			h.log.Debug("progress", "id", key, "done", done, "total", total)
+			c.notify("notifications/progress", obj{
+				"progressToken": json.RawMessage(tok.Raw),
+				"progress":      done,
+				"total":         total,
+				"message":       message,
+			})
+		})
+	}
 	go func() {
 		defer h.inflight.Done()
 		res, err := c.safe(ctx, m.fn)
+		var settle time.Duration
+		if c.gate != nil {
+			settle = c.gate.finish()
+		}
 		h.mu.Lock()
 		delete(h.running, key)
 		cancelled := r.cancelled
@@ -118,6 +135,14 @@ func (h *host) Handle(_ context.Context, conn *jsonrpc2.Conn, req *jsonrpc2.Requ
 		if cancelled {
 			h.log.Debug("request cancelled by the client; not replying", "id", key, "method", req.Method)
 			return
+		}
+		if settle > 0 {
+			t := time.NewTimer(settle)
+			select {
+			case <-t.C:
+			case <-h.base.Done():
+			}
+			t.Stop()
 		}
 		c.reply(res, err)
 	}()
@@ -192,8 +217,10 @@ func (h *host) cancel(id gjson.Result) {
 }
 
 // progress reports work done when the request asked for it with
-// _meta.progressToken (MCP) or workDoneToken (LSP). The token keeps its
-// JSON type. Nothing is sent once the request is cancelled. Callers run
+// _meta.progressToken (MCP, paced by the call's progressGate) or
+// workDoneToken (LSP begin/report/end, unpaced: LSP clients pair $/progress
+// with the token, not with the pending request). The token keeps its JSON
+// type. Nothing is sent once the request is cancelled. Callers run
 // concurrently, so the count is taken here, where it can only increase,
 // as MCP requires.
 func (c *call) progress(ctx context.Context, total int, message string) {
@@ -204,13 +231,8 @@ func (c *call) progress(ctx context.Context, total int, message string) {
 	defer c.progressMu.Unlock()
 	c.progressN++
 	done := c.progressN
-	if tok := c.params.Get("_meta.progressToken"); tok.Type == gjson.String || tok.Type == gjson.Number {
-		c.notify("notifications/progress", obj{
-			"progressToken": json.RawMessage(tok.Raw),
-			"progress":      done,
-			"total":         total,
-			"message":       message,
-		})
+	if c.gate != nil {
+		c.gate.update(done, total, message)
 	}
 	if tok := c.params.Get("workDoneToken"); tok.Type == gjson.String || tok.Type == gjson.Number {
 		if done == 1 {

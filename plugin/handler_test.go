@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
+	"time"
 
 	"github.com/tidwall/gjson"
 
@@ -130,6 +132,14 @@ func TestModernErrors(t *testing.T) {
 	r = s.call(3, "tools/call", `{"name":"mystatus","_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}`)
 	if r.Get("error.code").Int() != -32602 {
 		t.Fatalf("missing capabilities: %s", r.Raw)
+	}
+	// Any other value is refused the same way, so the client can retry
+	// with a listed version.
+	for i, v := range []string{`"1999-01-01"`, `"2026-07-27"`, `"2025-11-24"`, `""`, `20260728`, `null`} {
+		r = s.call(40+i, "tools/call", `{"name":"mystatus","_meta":{"io.modelcontextprotocol/protocolVersion":`+v+`,"io.modelcontextprotocol/clientCapabilities":{}}}`)
+		if r.Get("error.code").Int() != -32022 || r.Get("error.data.requested").Raw != v || !strings.Contains(r.Get("error.message").Str, ModernVersion) {
+			t.Fatalf("version %s: %s", v, r.Raw)
+		}
 	}
 	// A legacy version in _meta is served in the legacy shape.
 	r = s.call(4, "tools/list", `{"_meta":{"io.modelcontextprotocol/protocolVersion":"2025-03-26"}}`)
@@ -286,6 +296,8 @@ func TestCancellation(t *testing.T) {
 		{"mcp string id", `"r-5"`, `{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"r-5"}}`},
 		{"mcp escaped string id", `"r-6"`, `{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"r\u002d6"}}`},
 		{"lsp", `6`, `{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":6}}`},
+		{"mcp negative id (mapped)", `-7`, `{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":-7}}`},
+		{"mcp big id (mapped)", `18446744073709551616`, `{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":18446744073709551616}}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -310,34 +322,101 @@ func TestCancellation(t *testing.T) {
 	}
 }
 
-// TestProgress: the progress token keeps its JSON type; one notification
-// per platform, before the reply, with the localized platform name.
+// TestProgress runs calls under testing/synctest (a fake clock, no
+// sleeps) and checks the pacing of progressGrace: a fast call sends no
+// notification; a slow one does, from the grace period on, coalesced, never
+// for the last platform, the token keeping its JSON type, the message the
+// localized platform name; the reply comes progressSettle after the last
+// notification at the earliest.
 func TestProgress(t *testing.T) {
-	for _, token := range []string{`"tok-1"`, `42`, `0`} {
-		t.Run(token, func(t *testing.T) {
+	zh := i18n.New("zh")
+	call := func(token string) string {
+		return `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"mystatus","arguments":{"lang":"zh"},"_meta":{"progressToken":` + token + `}}}`
+	}
+	// expectProgress receives a notification and checks it.
+	expectProgress := func(t *testing.T, s *session, token string, done, total int, platform quota.PlatformID) time.Time {
+		t.Helper()
+		n := s.recv()
+		p := n.Get("params")
+		if n.Get("method").Str != "notifications/progress" || p.Get("progressToken").Raw != token ||
+			p.Get("progress").Int() != int64(done) || p.Get("total").Int() != int64(total) ||
+			p.Get("message").Str != render.PlatformName(zh, platform) {
+			t.Fatalf("want progress %d/%d (%s), got %s", done, total, platform, n.Raw)
+		}
+		return time.Now()
+	}
+	expectReply := func(t *testing.T, s *session) time.Time {
+		t.Helper()
+		if r := s.recv(); r.Get("id").Int() != 1 || !r.Get("result.content").Exists() {
+			t.Fatalf("want the reply, got %s", r.Raw)
+		}
+		return time.Now()
+	}
+	blocked := func(id quota.PlatformID) *fakeProvider {
+		return &fakeProvider{id: id, accounts: []string{"a"}, block: make(chan struct{}), entered: make(chan string, 1)}
+	}
+
+	t.Run("fast call sends none", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
 			s := start(t, newService(&fakeProvider{id: quota.OpenAI, accounts: []string{"a"}}, &fakeProvider{id: quota.Zhipu, accounts: []string{"z"}}))
-			s.sendLine(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"mystatus","arguments":{"lang":"zh"},"_meta":{"progressToken":` + token + `}}}`)
-			names := map[string]bool{}
-			for i := 1; i <= 2; i++ {
-				n := s.recv()
-				if n.Get("method").Str != "notifications/progress" {
-					t.Fatalf("want progress, got %s", n.Raw)
+			s.sendLine(call(`"tok-1"`))
+			expectReply(t, s)
+		})
+	})
+
+	for _, token := range []string{`"tok-1"`, `42`, `0`} {
+		t.Run("slow call "+token, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				t0 := time.Now()
+				b, c := blocked(quota.Zhipu), blocked(quota.Copilot)
+				s := start(t, newService(&fakeProvider{id: quota.OpenAI, accounts: []string{"a"}}, b, c))
+				s.sendLine(call(token))
+				// OpenAI is done at once, but reported only after the grace.
+				if at := expectProgress(t, s, token, 1, 3, quota.OpenAI); at.Sub(t0) != progressGrace {
+					t.Fatalf("first notification after %v, want %v", at.Sub(t0), progressGrace)
 				}
-				p := n.Get("params")
-				if p.Get("progressToken").Raw != token || p.Get("progress").Int() != int64(i) || p.Get("total").Int() != 2 {
-					t.Fatalf("progress %d: %s", i, p.Raw)
+				close(b.block)
+				last := expectProgress(t, s, token, 2, 3, quota.Zhipu)
+				// The last platform gets none: the reply follows, no sooner
+				// than progressSettle after the last notification.
+				close(c.block)
+				if at := expectReply(t, s); at.Sub(last) < progressSettle {
+					t.Fatalf("reply %v after the last notification, want ≥ %v", at.Sub(last), progressSettle)
 				}
-				names[p.Get("message").Str] = true
-			}
-			zh := i18n.New("zh")
-			if !names[render.PlatformName(zh, quota.OpenAI)] || !names[render.PlatformName(zh, quota.Zhipu)] {
-				t.Fatalf("progress messages: %v", names)
-			}
-			if r := s.recv(); r.Get("id").Int() != 1 || !r.Get("result").Exists() {
-				t.Fatalf("reply: %s", r.Raw)
-			}
+			})
 		})
 	}
+
+	t.Run("coalesced", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			c := blocked(quota.Copilot)
+			s := start(t, newService(&fakeProvider{id: quota.OpenAI, accounts: []string{"a"}}, &fakeProvider{id: quota.Zhipu, accounts: []string{"z"}}, c))
+			s.sendLine(call(`7`))
+			// Two platforms done within the grace: one notification (the
+			// latest count; either may be named).
+			n := s.recv()
+			if n.Get("params.progress").Int() != 2 || n.Get("params.total").Int() != 3 {
+				t.Fatalf("want one coalesced notification 2/3, got %s", n.Raw)
+			}
+			close(c.block)
+			expectReply(t, s)
+		})
+	})
+
+	t.Run("none for a platform finishing with the last", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			b, c := blocked(quota.Zhipu), blocked(quota.Copilot)
+			s := start(t, newService(&fakeProvider{id: quota.OpenAI, accounts: []string{"a"}}, b, c))
+			s.sendLine(call(`"t"`))
+			expectProgress(t, s, `"t"`, 1, 3, quota.OpenAI)
+			// Zhipu's 2/3 is due only progressEvery later; Copilot, the
+			// last, finishes first, so it is never sent.
+			close(b.block)
+			synctest.Wait()
+			close(c.block)
+			expectReply(t, s)
+		})
+	})
 }
 
 func TestLSPWorkDoneProgress(t *testing.T) {
@@ -605,5 +684,36 @@ func TestConcurrentCalls(t *testing.T) {
 				t.Errorf("%s/%s fetched %d times, want 1", p.id, k, got)
 			}
 		}
+	}
+}
+
+// TestStructuredMarkdown: clients that show the model only
+// structuredContent (Claude Code, Codex) still get the localized report,
+// in its "markdown" field, the same text as content[0]; the JSON forms for
+// programs (format "json", native mystatus/report) stay pure data.
+func TestStructuredMarkdown(t *testing.T) {
+	s := start(t, newService(&fakeProvider{id: quota.OpenAI, accounts: []string{"a"}}))
+	for i, lang := range []string{"en", "zh", "fr"} {
+		res := s.call(i, "tools/call", `{"name":"mystatus","arguments":{"lang":"`+lang+`"}}`).Get("result")
+		md := res.Get("structuredContent.markdown")
+		if md.Type != gjson.String || md.Str == "" || md.Str != res.Get("content.0.text").Str {
+			t.Fatalf("%s: markdown field %q, text %q", lang, md.Str, res.Get("content.0.text").Str)
+		}
+		if !strings.Contains(md.Str, render.PlatformName(i18n.New(lang), quota.OpenAI)) {
+			t.Fatalf("%s: markdown lacks the platform heading: %q", lang, md.Str)
+		}
+	}
+	res := s.call(10, "tools/call", `{"name":"mystatus","arguments":{"format":"json"}}`).Get("result")
+	if res.Get("structuredContent.markdown").Exists() || gjson.Get(res.Get("content.0.text").Str, "markdown").Exists() {
+		t.Fatalf("format json carries markdown: %s", res.Raw)
+	}
+	if r := s.call(11, "mystatus/report", `{}`); r.Get("result.report.markdown").Exists() || r.Get("result.text").Str == "" {
+		t.Fatalf("native report: %s", r.Raw)
+	}
+	// The field is declared, so clients validating against outputSchema
+	// (the TypeScript SDK does) accept it.
+	tools := s.call(12, "tools/list", "").Get("result.tools.0.outputSchema")
+	if tools.Get("properties.markdown.type").Str != "string" {
+		t.Fatalf("outputSchema lacks markdown: %s", tools.Get("properties").Raw)
 	}
 }

@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/sourcegraph/jsonrpc2"
 	"github.com/tidwall/gjson"
 
 	"github.com/mystatus/mystatus/i18n"
+	"github.com/mystatus/mystatus/lib/render"
 )
 
 // MCP protocol revisions.
@@ -46,26 +48,28 @@ func metaPath(key string) string { return "_meta." + gjson.Escape(key) }
 const promptBudget = 3 * time.Second
 
 // negotiate decides the era of an MCP request. A request whose _meta
-// names a revision from 2026-07-28 on is modern (and must be one the host
-// speaks, with client capabilities); one naming a legacy revision follows
-// it; any other follows the revision negotiated by initialize.
+// names 2026-07-28 is modern (and must carry client capabilities); one
+// naming a legacy revision follows it; one naming anything else (an
+// unknown date, a number) is refused with -32022 and the list, so the
+// client can retry; a request without it follows the revision negotiated
+// by initialize.
 func (c *call) negotiate() *jsonrpc2.Error {
 	pv := c.params.Get(metaPath(metaProtocolVersion))
-	if pv.Type == gjson.String && pv.Str >= ModernVersion {
-		if pv.Str != ModernVersion {
-			e := &jsonrpc2.Error{Code: CodeUnsupportedProtocolVersion, Message: "unsupported protocol version: " + clip(pv.Str)}
-			e.SetError(obj{"supported": supportedVersions, "requested": pv.Str})
-			return e
-		}
+	switch {
+	case !pv.Exists():
+	case pv.Type == gjson.String && pv.Str == ModernVersion:
 		if !c.params.Get(metaPath(metaClientCapabilities)).IsObject() {
 			return invalidParams("missing _meta field " + metaClientCapabilities)
 		}
 		c.modern, c.version = true, ModernVersion
 		return nil
-	}
-	if pv.Type == gjson.String && slices.Contains(legacyVersions, pv.Str) {
+	case pv.Type == gjson.String && slices.Contains(legacyVersions, pv.Str):
 		c.version = pv.Str
 		return nil
+	default:
+		e := &jsonrpc2.Error{Code: CodeUnsupportedProtocolVersion, Message: "unsupported protocol version: " + clip(pv.String()) + "; supported: " + strings.Join(supportedVersions, ", ")}
+		e.SetError(obj{"supported": supportedVersions, "requested": json.RawMessage(pv.Raw)})
+		return e
 	}
 	c.h.mu.Lock()
 	c.version = c.h.legacyPV
@@ -171,9 +175,23 @@ func (c *call) toolsCall(ctx context.Context) (any, *jsonrpc2.Error) {
 	}
 	res := obj{"content": []obj{textContent(out.Text)}, "isError": false}
 	if out.Doc != nil && c.structured() {
-		res["structuredContent"] = out.Doc
+		res["structuredContent"] = withMarkdown(out)
 	}
 	return res, nil
+}
+
+// withMarkdown is the structured result with the markdown report in its
+// "markdown" field. Claude Code and Codex show the model only
+// structuredContent when it is present (the spec lets them treat the text
+// block as its serialization), so the report the user should see must be
+// inside it. A JSON-format call keeps the document pure data.
+func withMarkdown(out Output) any {
+	doc, ok := out.Doc.(render.Document)
+	if !ok || out.JSON {
+		return out.Doc
+	}
+	doc.Markdown = out.Text // a copy: the memo keeps the original
+	return doc
 }
 
 func textContent(s string) obj { return obj{"type": "text", "text": s} }

@@ -90,6 +90,7 @@ type host struct {
 	st      *stream
 	drainT  time.Duration
 	promptT time.Duration
+	pacing  pacing // of MCP progress notifications
 
 	base     context.Context // cancelled when serving ends
 	inflight sync.WaitGroup  // requests running in goroutines
@@ -107,7 +108,7 @@ type running struct {
 }
 
 func newHost(opts Options) *host {
-	h := &host{opts: opts, running: map[string]*running{}, drainT: DrainTimeout, promptT: promptBudget, memo: &Memo{}}
+	h := &host{opts: opts, running: map[string]*running{}, drainT: DrainTimeout, promptT: promptBudget, pacing: defaultPacing, memo: &Memo{}}
 	h.log = opts.Log
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
@@ -195,15 +196,16 @@ func idKey(id jsonrpc2.ID) string {
 
 // rawIDKey is the key of an id found in a cancellation notification.
 func rawIDKey(v gjson.Result) (string, bool) {
-	switch v.Type {
-	case gjson.String:
+	if v.Type != gjson.String && v.Type != gjson.Number {
+		return "", false
+	}
+	if m, ok := mapID(v); ok {
+		b, _ := json.Marshal(m)
+		return string(b), true
+	}
+	if v.Type == gjson.String {
 		b, _ := json.Marshal(v.Str)
 		return string(b), true
-	case gjson.Number:
-		if !validID(v) {
-			return "", false
-		}
-		return v.Raw, true
 	}
-	return "", false
+	return v.Raw, true
 }

@@ -15,6 +15,8 @@ import (
 
 	"github.com/sourcegraph/jsonrpc2"
 	"github.com/tidwall/gjson"
+
+	"github.com/mystatus/mystatus/lib/jsonval"
 )
 
 // Framing names how messages are delimited on the wire.
@@ -99,6 +101,9 @@ func (s *stream) ReadObject(v any) error {
 				s.log.Debug("ignoring a response: the host sends no requests")
 				continue
 			}
+		}
+		if rej == nil {
+			raw, rej = mapInbound(raw)
 		}
 		if rej == nil {
 			// A fresh value each try: a failed decode may leave it half set.
@@ -303,6 +308,11 @@ func tooLarge(prefix []byte, max int) *rejection {
 // check validates one message. It returns a rejection, or skip for a
 // response (the host never sends requests, so responses are dropped).
 func check(raw []byte) (rej *rejection, skip bool) {
+	// Before any recursive parser sees it: gjson's validator recurses once
+	// per level, so a line of "[" would exhaust the stack.
+	if err := jsonval.CheckDepth(raw, jsonval.MaxDepth); err != nil {
+		return &rejection{id: topLevelID(raw), code: jsonrpc2.CodeInvalidRequest, msg: "invalid request: " + err.Error()}, false
+	}
 	if !gjson.ValidBytes(raw) {
 		return &rejection{code: jsonrpc2.CodeParseError, msg: "parse error: invalid JSON"}, false
 	}
@@ -330,8 +340,8 @@ func check(raw []byte) (rej *rejection, skip bool) {
 	if isResponse {
 		return &rejection{id: echo, code: jsonrpc2.CodeInvalidRequest, msg: "invalid request: both method and result or error"}, false
 	}
-	if id.Exists() && !validID(id) {
-		return &rejection{id: echo, code: jsonrpc2.CodeInvalidRequest, msg: "invalid request: id must be a string or a non-negative integer below 2^63"}, false
+	if id.Exists() && id.Type != gjson.String && id.Type != gjson.Number {
+		return &rejection{id: echo, code: jsonrpc2.CodeInvalidRequest, msg: "invalid request: id must be a string or a number"}, false
 	}
 	if p := msg.Get("params"); p.Exists() && !p.IsObject() && !p.IsArray() && p.Type != gjson.Null {
 		return &rejection{id: echo, code: jsonrpc2.CodeInvalidRequest, msg: "invalid request: params must be an object or an array"}, false
@@ -339,12 +349,13 @@ func check(raw []byte) (rej *rejection, skip bool) {
 	return nil, false
 }
 
-// validID accepts what jsonrpc2 represents faithfully: strings and
-// integers in 0..2^63-1 written without fraction or exponent.
-func validID(id gjson.Result) bool {
+// plainID reports whether jsonrpc2 holds id faithfully: integers in
+// 0..2^63-1 written without fraction or exponent, and strings that do not
+// look like a mapped id.
+func plainID(id gjson.Result) bool {
 	switch id.Type {
 	case gjson.String:
-		return true
+		return !strings.HasPrefix(id.Str, mappedIDPrefix)
 	case gjson.Number:
 		if strings.ContainsAny(id.Raw, ".eE-+") {
 			return false
@@ -353,6 +364,66 @@ func validID(id gjson.Result) bool {
 		return err == nil
 	}
 	return false
+}
+
+// mappedIDPrefix marks a string id that stands for another id token.
+// JSON-RPC allows any number as an id (MCP: any string or number), but
+// sourcegraph/jsonrpc2 holds only uint64: it wraps -5 to 2^64-5 and closes
+// the connection on 1.5 or 2^64. Such ids travel through the library as
+// the string prefix+token and are restored on the way out, byte for byte.
+// The NUL makes a clash with a real client id unlikely; a client string
+// that starts with the prefix anyway is mapped the same way.
+const mappedIDPrefix = "\x00id:"
+
+// mapID is the id jsonrpc2 is given for the id token id, and whether it
+// differs from the token.
+func mapID(id gjson.Result) (string, bool) {
+	if plainID(id) {
+		return "", false
+	}
+	return mappedIDPrefix + id.Raw, true
+}
+
+// mapInbound replaces an id jsonrpc2 cannot hold by its mapped string.
+func mapInbound(raw []byte) ([]byte, *rejection) {
+	id := gjson.GetBytes(raw, "id")
+	m, ok := mapID(id)
+	if !id.Exists() || !ok {
+		return raw, nil
+	}
+	end := id.Index + len(id.Raw)
+	if id.Index <= 0 || end > len(raw) || string(raw[id.Index:end]) != id.Raw {
+		return nil, &rejection{id: echoID(id), code: jsonrpc2.CodeInvalidRequest, msg: "invalid request: id could not be located"}
+	}
+	q, _ := json.Marshal(m)
+	out := make([]byte, 0, len(raw)+len(q))
+	out = append(append(append(out, raw[:id.Index]...), q...), raw[end:]...)
+	return out, nil
+}
+
+// mapOutbound restores a mapped id in an outgoing message.
+func mapOutbound(b []byte) []byte {
+	id := gjson.GetBytes(b, "id")
+	if id.Type != gjson.String || !strings.HasPrefix(id.Str, mappedIDPrefix) {
+		return b
+	}
+	end := id.Index + len(id.Raw)
+	if id.Index <= 0 || end > len(b) {
+		return b
+	}
+	tok := strings.TrimPrefix(id.Str, mappedIDPrefix)
+	out := make([]byte, 0, len(b))
+	return append(append(append(out, b[:id.Index]...), tok...), b[end:]...)
+}
+
+// topLevelID finds the id of a message too deep to validate. gjson skips
+// nested values without recursion, so this is safe; a bogus frame may
+// yield no id.
+func topLevelID(raw []byte) json.RawMessage {
+	if len(raw) == 0 || raw[0] != '{' {
+		return nil
+	}
+	return echoID(gjson.GetBytes(raw, "id"))
 }
 
 // echoID returns the raw id to put in an error reply: the token as sent
@@ -372,7 +443,7 @@ func (s *stream) WriteObject(obj any) error {
 	if err := enc.Encode(obj); err != nil {
 		return err
 	}
-	return s.write(bytes.TrimRight(buf.Bytes(), "\n"))
+	return s.write(mapOutbound(bytes.TrimRight(buf.Bytes(), "\n")))
 }
 
 func (s *stream) writeError(r *rejection) error {

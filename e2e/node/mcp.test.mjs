@@ -105,11 +105,12 @@ test("tools/list", async () => {
 });
 
 test("tools/call with progress", async () => {
-  const progress = [];
-  // The SDK checks structuredContent against outputSchema here.
+  // A fast call sends no notification: none can race the reply.
+  const fast = [];
   const res = await client.callTool({ name: "mystatus", arguments: {} }, undefined, {
-    onprogress: (p) => progress.push(p),
+    onprogress: (p) => fast.push(p),
   });
+  // The SDK checks structuredContent against outputSchema here.
   assert.equal(res.isError, false);
   assert.equal(res.content[0].type, "text");
   assert.match(res.content[0].text, /Zhipu AI/);
@@ -117,16 +118,38 @@ test("tools/call with progress", async () => {
   assert.equal(res.structuredContent.locale, "en");
   assert.equal(res.structuredContent.platforms.length, 1);
   assert.equal(res.structuredContent.platforms[0].id, "zhipu");
-  // The host sends one notification per platform (six) before the reply,
-  // but SDK v1 hands notifications to a microtask and drops those still
-  // queued when the reply, read in the same chunk, completes the call.
-  assert.ok(progress.length >= 1 && progress.length <= 6, `${progress.length} notifications`);
-  progress.forEach((p, i) => {
-    assert.equal(p.progress, i + 1);
+  // The markdown also rides in structuredContent, for clients that show
+  // the model only that.
+  assert.equal(res.structuredContent.markdown, res.content[0].text);
+  assert.deepEqual(fast, []);
+  assert.ok(!JSON.stringify(res).includes("CANARY"));
+
+  // A slow call (Zhipu held) does show progress, and every notification
+  // reaches the callback: none arrives with the reply.
+  hold = true;
+  const slow = [];
+  let first;
+  const seen = new Promise((resolve) => { first = resolve; });
+  const pending = client.callTool({ name: "mystatus", arguments: { refresh: true } }, undefined, {
+    onprogress: (p) => { slow.push(p); first(); },
+    timeout: 30000,
+  });
+  await seen;
+  release();
+  const res2 = await pending;
+  assert.equal(res2.isError, false);
+  assert.ok(slow.length >= 1, "no progress during a slow call");
+  slow.forEach((p, i) => {
+    assert.ok(p.progress >= 1 && p.progress < 6, `progress ${p.progress}`);
+    if (i > 0) assert.ok(p.progress > slow[i - 1].progress);
     assert.equal(p.total, 6);
     assert.ok(p.message.length > 0);
   });
-  assert.ok(!JSON.stringify(res).includes("CANARY"));
+  // The host logs each notification it sends; stderr is another pipe, so
+  // give its last lines a moment (bounded) to arrive.
+  const sent = () => (stderr.match(/msg=progress/g) ?? []).length;
+  for (let i = 0; i < 500 && sent() < slow.length; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(sent(), slow.length, `host sent ${sent()}, the SDK delivered ${slow.length}`);
 });
 
 test("tools/call language and invalid arguments", async () => {
@@ -166,7 +189,8 @@ test("cancellation: the call is abandoned and the connection lives on", async ()
 });
 
 test("caching: repeated calls reuse the upstream answer", () => {
-  // One fetch for the first report, one for the refresh that was
-  // cancelled; every other call was served from the cache.
-  assert.equal(fetches, 2);
+  // One fetch for the first report, one for the slow refreshed call, one
+  // for the refresh that was cancelled; every other call was served from
+  // the cache.
+  assert.equal(fetches, 3);
 });

@@ -28,6 +28,9 @@ type Document struct {
 	Platforms     []PlatformDoc  `json:"platforms"`
 	Supported     []SupportedDoc `json:"supported,omitempty"`
 	Summary       SummaryDoc     `json:"summary"`
+	// Markdown is the localized markdown report; set only in MCP
+	// structuredContent, for clients that show the model nothing else.
+	Markdown string `json:"markdown,omitempty"`
 }
 
 // SummaryDoc gives the headline figures.
