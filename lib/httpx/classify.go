@@ -135,16 +135,18 @@ func promote(e *quota.Error) *quota.Error {
 	return e
 }
 
-// Malformed builds the error for a 2xx body that cannot be read.
+// Malformed builds the error for a 2xx body that cannot be read. The body
+// (and why, which may quote it) is scrubbed of secrets before it is cut.
 func Malformed(r *Response, why string) error {
-	e := &quota.Error{Kind: quota.KindMalformed, Detail: why}
+	e := &quota.Error{Kind: quota.KindMalformed, Detail: Truncate(why, DetailLen)}
 	if r != nil {
 		e.Status = r.Status
 		e.URL = r.URL
+		// Truncate scrubs the body before cutting it.
 		if why == "" {
 			e.Detail = Truncate(string(r.Body), DetailLen)
 		} else if len(r.Body) > 0 {
-			e.Detail = why + ": " + Truncate(string(r.Body), 120)
+			e.Detail = Truncate(why, DetailLen) + ": " + Truncate(string(r.Body), 120)
 		}
 	}
 	return e

@@ -22,6 +22,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/tidwall/gjson"
+
 	"github.com/mystatus/mystatus/lib/jsonval"
 	"github.com/mystatus/mystatus/lib/quota"
 )
@@ -94,7 +96,7 @@ func (e *StatusError) Detail() string {
 	if e.Dropped != nil && len(e.Body) == 0 {
 		return e.Dropped.Error()
 	}
-	return Truncate(quota.Scrub(string(e.Body)), DetailLen)
+	return Truncate(string(e.Body), DetailLen)
 }
 
 // ErrBodyTooLarge reports a response body over the cap.
@@ -130,6 +132,7 @@ func (c *Client) Do(ctx context.Context, req *http.Request) (*Response, error) {
 		req.Header.Set("User-Agent", UserAgent)
 	}
 	shown := Redact(req.URL)
+	registerSent(req)
 	hc := http.Client{}
 	if c.HTTP != nil {
 		hc = *c.HTTP // a copy, so the policy holds for any client a caller set
@@ -162,6 +165,9 @@ func (c *Client) Do(ctx context.Context, req *http.Request) (*Response, error) {
 		}
 		body, dropped = nil, err
 	}
+	if ok {
+		registerMinted(body)
+	}
 	r := &Response{Status: resp.StatusCode, Header: resp.Header, Body: body, URL: shown}
 	if !ok {
 		now := time.Now
@@ -182,9 +188,8 @@ type RedirectError struct {
 }
 
 func (e *RedirectError) Error() string {
-	return fmt.Sprintf("HTTP %d redirect from %s to %s not followed: mystatus never follows redirects, "+
-		"so no credential or request body can reach another address; if the platform moved, set its base URL to the new address",
-		e.Status, e.From, e.To)
+	return fmt.Sprintf("HTTP %d redirect to %s not followed: mystatus follows no redirect, so credentials never leave "+
+		"the configured address; if the platform moved, set its base URL to the new one", e.Status, e.To)
 }
 
 // refuseRedirect is the CheckRedirect of every request (see [Client.Do]).
@@ -330,16 +335,107 @@ func Redact(u *url.URL) string {
 	return c.String()
 }
 
-// Truncate cuts s to at most n bytes on a rune boundary, adding "…",
-// and collapses newlines so a detail stays on one line.
+// Truncate prepares a string of outside origin (an upstream message, a
+// body, a reason from a credential file) for display: it collapses
+// whitespace so a detail stays on one line, masks every secret with
+// [quota.Scrub] (known secrets first, then shapes), and only then cuts the
+// result to at most n bytes on a rune boundary, adding "…". Scrubbing
+// after a cut would leave the piece of a key the cut kept.
+//
+// A long input is first cut to a window many times n, so scrubbing a
+// 1 MiB body costs no more than scrubbing what could be shown.
 func Truncate(s string, n int) string {
 	s = strings.Join(strings.Fields(s), " ")
+	if w := scrubWindow(n); len(s) > w {
+		s = s[:runeCut(s, w)]
+	}
+	s = quota.Scrub(s)
 	if len(s) <= n {
 		return s
 	}
-	cut := n
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
+	return s[:runeCut(s, n)] + "…"
+}
+
+// scrubWindow is how much of a long input [Truncate] scrubs: scrubbing
+// replaces a secret with the shorter [quota.Redacted] at most, so a window
+// this much larger than n always fills the n bytes shown.
+func scrubWindow(n int) int { return max(8*n, 4096) }
+
+// runeCut is the largest cut at or below n that starts a rune.
+func runeCut(s string, n int) int {
+	if n >= len(s) {
+		return len(s)
 	}
-	return s[:cut] + "…"
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return n
+}
+
+// registerSent adds the credentials req carries to the known secrets: the
+// Authorization value, headers named like a key or token, and the secret
+// fields of a form body (the Google token form's refresh token and client
+// secret), so an upstream that echoes them is masked wherever shown.
+func registerSent(req *http.Request) {
+	for name, vals := range req.Header {
+		low := strings.ToLower(name)
+		if low != "authorization" && !secretName(low) {
+			continue
+		}
+		for _, v := range vals {
+			quota.RegisterSecret(v)
+			if _, cred, ok := strings.Cut(strings.TrimSpace(v), " "); ok && low == "authorization" {
+				quota.RegisterSecret(cred) // the token of "Bearer <token>"
+			}
+		}
+	}
+	if req.GetBody == nil || !strings.HasPrefix(req.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		return
+	}
+	rc, err := req.GetBody()
+	if err != nil {
+		return
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(io.LimitReader(rc, 64<<10))
+	if err != nil {
+		return
+	}
+	form, err := url.ParseQuery(string(b))
+	if err != nil {
+		return
+	}
+	for k, vals := range form {
+		if secretName(strings.ToLower(k)) {
+			for _, v := range vals {
+				quota.RegisterSecret(v)
+			}
+		}
+	}
+}
+
+// secretName reports whether a lower-case header or field name names a
+// credential.
+func secretName(low string) bool {
+	for _, w := range []string{"token", "secret", "key", "password", "assertion"} {
+		if strings.Contains(low, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// registerMinted adds the tokens a 2xx JSON object hands out (an OAuth
+// token endpoint's access_token, refresh_token and id_token, a token
+// exchange's "token") to the known secrets.
+func registerMinted(body []byte) {
+	b := bytes.TrimSpace(body)
+	if len(b) == 0 || b[0] != '{' || len(b) > 64<<10 || !gjson.ValidBytes(b) {
+		return
+	}
+	for _, r := range gjson.GetManyBytes(b, "access_token", "refresh_token", "id_token", "token") {
+		if r.Type == gjson.String {
+			quota.RegisterSecret(r.Str)
+		}
+	}
 }

@@ -2,7 +2,9 @@ package quota
 
 import (
 	"regexp"
+	"slices"
 	"strings"
+	"sync"
 )
 
 // Redacted replaces whatever [Scrub] removes.
@@ -31,14 +33,19 @@ var runPattern = regexp.MustCompile(`[A-Za-z0-9+/=_-]{24,}`)
 
 var hexRun = regexp.MustCompile(`^[0-9a-fA-F]+$`)
 
-// Scrub removes from s anything that looks like a credential: bearer
-// values, secret-named key/value pairs, JWTs, sk-…, github_pat_…, gho_…,
-// ya29.…, 1//… refresh tokens, and runs of 24 or more hex or base64
-// characters. Hyphenated names (model ids, UUIDs) and paths are kept.
+// Scrub removes from s every known secret (see [RegisterSecret]), whole or
+// in part, and then anything that looks like a credential: bearer values,
+// secret-named key/value pairs, JWTs, sk-…, github_pat_…, gho_…, ya29.…,
+// 1//… refresh tokens, and runs of 24 or more hex or base64 characters.
+// Hyphenated names (model ids, UUIDs) and paths are kept. Known secrets go
+// first: a shape-based replacement could otherwise cut a key in two and
+// leave a piece that no longer looks like anything. Run it before any
+// truncation for the same reason.
 func Scrub(s string) string {
 	if s == "" {
 		return s
 	}
+	s = ScrubKnown(s)
 	for i, re := range secretPatterns {
 		if i < 2 {
 			// Keep the label, drop the value.
@@ -77,4 +84,235 @@ func looksSecret(run string) bool {
 		return true
 	}
 	return digit && (upper || lower) && !strings.ContainsAny(run, "-_/")
+}
+
+// MinSecret is the length under which [RegisterSecret] ignores a value
+// and the shortest piece of a known secret [ScrubKnown] finds on its own;
+// shorter pieces are masked only next to a longer one.
+const MinSecret = 8
+
+// maxSecretBytes bounds the registry (a long-lived host mints tokens every
+// hour); the oldest secrets are forgotten first.
+const maxSecretBytes = 1 << 20
+
+// maxGap is how many characters may separate two pieces of a known secret
+// (a space, a line break, a JSON escape) for the second to be masked too.
+const maxGap = 6
+
+// registry holds the secrets of this process: keys and tokens read from
+// credential files, client secrets and tokens sent upstream, tokens
+// minted by refreshes. It offers no way to list them, so nothing can log
+// them.
+var registry struct {
+	mu      sync.RWMutex
+	secrets []string            // oldest first
+	known   map[string]struct{} // the same, for deduplication
+	size    int                 // bytes in secrets
+	index   []gram              // every MinSecret-byte window, sorted
+	dirty   bool                // index is stale
+}
+
+// gram is one MinSecret-byte window of a registered secret: its bytes as a
+// number, the secret and the offset in it.
+type gram struct {
+	key    uint64
+	secret uint32
+	off    uint32
+}
+
+// RegisterSecret adds s (trimmed) to the secrets [Scrub] masks wherever
+// they appear. Values shorter than [MinSecret] are ignored: no real
+// credential is that short, and masking them would eat ordinary words.
+// Credential readers call it for every key and token they read; the HTTP
+// client for every credential it sends or is minted.
+func RegisterSecret(s string) {
+	s = strings.TrimSpace(s)
+	if len(s) < MinSecret || len(s) > maxSecretBytes/4 {
+		return
+	}
+	registry.mu.RLock()
+	_, ok := registry.known[s]
+	registry.mu.RUnlock()
+	if ok {
+		return
+	}
+	registry.mu.Lock()
+	defer registry.mu.Unlock()
+	if _, ok := registry.known[s]; ok {
+		return
+	}
+	if registry.known == nil {
+		registry.known = map[string]struct{}{}
+	}
+	registry.secrets = append(registry.secrets, s)
+	registry.known[s] = struct{}{}
+	registry.size += len(s)
+	for registry.size > maxSecretBytes {
+		old := registry.secrets[0]
+		registry.secrets = registry.secrets[1:]
+		delete(registry.known, old)
+		registry.size -= len(old)
+	}
+	registry.dirty = true
+}
+
+// gramAt reads the MinSecret bytes at i as one number (MinSecret is 8).
+func gramAt(s string, i int) uint64 {
+	_ = s[i+7]
+	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+}
+
+// lookup returns the index (rebuilt when stale) and the secrets it refers
+// to, under the read lock's protection of a snapshot.
+func lookup() ([]gram, []string) {
+	registry.mu.RLock()
+	if !registry.dirty {
+		defer registry.mu.RUnlock()
+		return registry.index, registry.secrets
+	}
+	registry.mu.RUnlock()
+	registry.mu.Lock()
+	defer registry.mu.Unlock()
+	if registry.dirty {
+		n := 0
+		for _, s := range registry.secrets {
+			n += len(s) - MinSecret + 1
+		}
+		idx := make([]gram, 0, n)
+		for id, s := range registry.secrets {
+			for off := 0; off+MinSecret <= len(s); off++ {
+				idx = append(idx, gram{gramAt(s, off), uint32(id), uint32(off)})
+			}
+		}
+		slices.SortFunc(idx, func(a, b gram) int {
+			switch {
+			case a.key < b.key:
+				return -1
+			case a.key > b.key:
+				return 1
+			}
+			return 0
+		})
+		registry.index, registry.dirty = idx, false
+	}
+	// secrets is only ever appended to or resliced from the front, so the
+	// snapshot stays valid for the ids in this index.
+	return registry.index, registry.secrets
+}
+
+// ScrubKnown replaces with [Redacted] every piece of s that is a piece of a
+// registered secret: the secret whole, any part of it at least
+// [MinSecret] long, and shorter parts that continue such a piece after at
+// most a few characters (a key split by a space or a line break). It does
+// not look at shapes; [Scrub] does both.
+func ScrubKnown(s string) string {
+	if len(s) < MinSecret {
+		return s
+	}
+	idx, secrets := lookup()
+	if len(idx) == 0 {
+		return s
+	}
+	var mask []bool
+	for i := 0; i+MinSecret <= len(s); i++ {
+		if mask != nil && mask[i] && mask[i+MinSecret-1] {
+			continue
+		}
+		k := gramAt(s, i)
+		j, found := slices.BinarySearchFunc(idx, k, func(g gram, k uint64) int {
+			switch {
+			case g.key < k:
+				return -1
+			case g.key > k:
+				return 1
+			}
+			return 0
+		})
+		if !found {
+			continue
+		}
+		if mask == nil {
+			mask = make([]bool, len(s))
+		}
+		for ; j < len(idx) && idx[j].key == k; j++ {
+			markSecret(s, secrets[idx[j].secret], i, int(idx[j].off), mask)
+		}
+	}
+	if mask == nil {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		if !mask[i] {
+			b.WriteByte(s[i])
+			i++
+			continue
+		}
+		b.WriteString(Redacted)
+		for i < len(s) && mask[i] {
+			i++
+		}
+	}
+	return b.String()
+}
+
+// markSecret masks the piece of s at i that matches sec at off, extended
+// both ways as far as they agree, and then the pieces of sec that
+// continue it on either side across a short gap.
+func markSecret(s, sec string, i, off int, mask []bool) {
+	// Text [a, e) equals secret [b, f).
+	a, b := i, off
+	for a > 0 && b > 0 && s[a-1] == sec[b-1] {
+		a, b = a-1, b-1
+	}
+	e, f := i+MinSecret, off+MinSecret
+	for e < len(s) && f < len(sec) && s[e] == sec[f] {
+		e, f = e+1, f+1
+	}
+	for x := a; x < e; x++ {
+		mask[x] = true
+	}
+	// Continue to the right: sec[f:] resumes within maxGap bytes.
+	for f < len(sec) {
+		next, n := -1, 0
+		for g := 1; g <= maxGap && e+g < len(s); g++ {
+			m := 0
+			for e+g+m < len(s) && f+m < len(sec) && s[e+g+m] == sec[f+m] {
+				m++
+			}
+			if m >= 3 || (m > 0 && f+m == len(sec)) {
+				next, n = e+g, m
+				break
+			}
+		}
+		if next < 0 {
+			break
+		}
+		for x := e; x < next+n; x++ {
+			mask[x] = true
+		}
+		e, f = next+n, f+n
+	}
+	// And to the left: sec[:b] ends within maxGap bytes before a.
+	for b > 0 {
+		prev, n := -1, 0
+		for g := 1; g <= maxGap && a-g > 0; g++ {
+			m := 0
+			for a-g-m > 0 && b-m > 0 && s[a-g-m-1] == sec[b-m-1] {
+				m++
+			}
+			if m >= 3 || (m > 0 && b-m == 0) {
+				prev, n = a-g, m
+				break
+			}
+		}
+		if prev < 0 {
+			break
+		}
+		for x := prev - n; x < a; x++ {
+			mask[x] = true
+		}
+		a, b = prev-n, b-n
+	}
 }

@@ -1,0 +1,122 @@
+package quota
+
+import (
+	"strings"
+	"testing"
+)
+
+// zhipuKey is shaped like a real Zhipu/Z.ai key: 32 hex, a dot, a secret.
+const zhipuKey = "9f86d081884c7d659a2feaa0c55ad015.Qx7TnRvWm3LpKz8e"
+
+// fragments returns every piece of s at least n bytes long.
+func fragments(s string, n int) []string {
+	var out []string
+	for i := 0; i+n <= len(s); i++ {
+		out = append(out, s[i:i+n])
+	}
+	return out
+}
+
+// leaks returns the first piece of secret of n bytes or more found in out.
+func leaks(out, secret string, n int) string {
+	for _, f := range fragments(secret, n) {
+		if strings.Contains(out, f) {
+			return f
+		}
+	}
+	return ""
+}
+
+func TestScrubKnown(t *testing.T) {
+	RegisterSecret("  " + zhipuKey + "\n")
+	RegisterSecret("short") // ignored: too short to be a credential
+	k := zhipuKey
+	tests := []struct {
+		name string
+		in   string
+		keep []string
+	}{
+		{"whole", `{"msg":"invalid key ` + k + `"}`, []string{`{"msg":"invalid key `, `"}`}},
+		{"prefix", "key " + k[:20] + "… rejected", []string{"key ", "… rejected"}},
+		{"suffix", "got " + k[25:] + " bad", []string{"got ", " bad"}},
+		{"middle", "x" + k[10:30] + "y", []string{"x", "y"}},
+		{"split by a space", "key " + k[:30] + " " + k[30:] + " end", []string{"key ", " end"}},
+		{"split by a line break", "key " + k[:45] + "\n" + k[45:] + " end", []string{"key ", " end"}},
+		{"split by a JSON escape", `"` + k[:12] + `\n` + k[12:] + `"`, nil},
+		{"split short first", "key " + k[:5] + " " + k[5:], []string{"key "}},
+		{"split in three", k[:16] + " " + k[16:34] + " " + k[34:], nil},
+		{"twice", k + " and " + k, []string{" and "}},
+		{"unrelated", "Your key has expired, sign in again.", []string{"Your key has expired, sign in again."}},
+		{"too short to register", "short words stay", []string{"short words stay"}},
+	}
+	for _, tt := range tests {
+		got := ScrubKnown(tt.in)
+		if f := leaks(got, k, 4); f != "" && tt.name != "unrelated" && tt.name != "too short to register" {
+			t.Errorf("%s: %q keeps %q of the key", tt.name, got, f)
+		}
+		for _, w := range tt.keep {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s: %q lost %q", tt.name, got, w)
+			}
+		}
+		if again := ScrubKnown(got); again != got {
+			t.Errorf("%s: not idempotent: %q -> %q", tt.name, got, again)
+		}
+		if f := leaks(Scrub(tt.in), k, MinSecret); f != "" {
+			t.Errorf("%s: Scrub keeps %q", tt.name, f)
+		}
+	}
+}
+
+func TestRegistryBounded(t *testing.T) {
+	for i := range 3 * maxSecretBytes / 1000 {
+		RegisterSecret(strings.Repeat(string(rune('a'+i%26)), 990) + strings.Repeat("0", 10-len(itoa(i))) + itoa(i))
+	}
+	registry.mu.RLock()
+	size, n := registry.size, len(registry.secrets)
+	registry.mu.RUnlock()
+	if size > maxSecretBytes || n == 0 {
+		t.Fatalf("registry holds %d secrets, %d bytes", n, size)
+	}
+}
+
+func itoa(i int) string {
+	if i == 0 {
+		return "0"
+	}
+	var b []byte
+	for ; i > 0; i /= 10 {
+		b = append([]byte{byte('0' + i%10)}, b...)
+	}
+	return string(b)
+}
+
+func FuzzScrubKnown(f *testing.F) {
+	RegisterSecret(zhipuKey)
+	for _, s := range []string{"", "plain", zhipuKey, zhipuKey[:10] + " " + zhipuKey[10:], `{"error":"` + zhipuKey[3:] + `"}`} {
+		f.Add(s, 0, 0)
+	}
+	f.Fuzz(func(t *testing.T, around string, cut, split int) {
+		// Put a piece of the key (at least MinSecret bytes) into arbitrary
+		// text, possibly split once by a space.
+		if cut < 0 {
+			cut = -cut
+		}
+		cut %= len(zhipuKey) - MinSecret + 1
+		piece := zhipuKey[cut:]
+		in := around + piece + around
+		if split > 0 {
+			split = MinSecret + split%(len(piece)-MinSecret+1)
+			if split < len(piece) {
+				in = around + piece[:split] + " " + piece[split:] + around
+			}
+		}
+		got := ScrubKnown(in)
+		if ScrubKnown(got) != got {
+			t.Fatalf("not idempotent: %q -> %q", got, ScrubKnown(got))
+		}
+		if f := leaks(got, zhipuKey, MinSecret); f != "" && !strings.Contains(around, f) {
+			t.Fatalf("%q keeps %q of the key (in %q)", got, f, in)
+		}
+	})
+}
