@@ -117,6 +117,12 @@ func Number(v float64, unit string) string {
 // cellWidth is the display width of s (East Asian wide runes count 2).
 func cellWidth(s string) int {
 	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == 0x1b { // colour codes take no cell
+			s = s[:i] + s[i+escapeLen(s[i:]):]
+			i--
+		}
+	}
 	for _, r := range s {
 		switch width.LookupRune(r).Kind() {
 		case width.EastAsianWide, width.EastAsianFullwidth:

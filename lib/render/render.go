@@ -1,10 +1,20 @@
 // Package render turns a [quota.Report] into the localized markdown report
 // and into the versioned JSON document. It is pure: no I/O, no clock (the
 // time comes in [Options]), no network.
+//
+// The markdown comes in two forms of the same content:
+//
+//   - the agent form (the default): CommonMark/GFM in which every window,
+//     compact row, warning, detail and usage line is its own block, table
+//     row or list item, so that an agent's chat renders it as laid out
+//     (consecutive plain lines would merge into one paragraph there);
+//   - the terminal form ([Options.Terminal]): the same report laid out for
+//     a fixed-width terminal, with aligned columns and no table pipes or
+//     list markers, for people who read it raw.
 package render
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -43,17 +53,33 @@ type Options struct {
 	Show string
 	// Color adds ANSI colours (only for terminals).
 	Color bool
+	// Terminal selects the terminal form: aligned plain lines for a
+	// fixed-width terminal. The default is the agent form, CommonMark/GFM
+	// that renders block by block in a chat (see the package doc). Both
+	// carry the same content.
+	Terminal bool
 	// Explain explains failures; when nil only the kind's title and the
 	// upstream detail are shown.
 	Explain Explainer
 }
 
 func (o Options) explain(loc *i18n.Localizer, p quota.PlatformID, err error) Explanation {
+	var x Explanation
 	if o.Explain != nil {
-		return o.Explain(loc, p, err)
+		x = o.Explain(loc, p, err)
+	} else {
+		e := quota.AsError(err)
+		x = Explanation{Kind: e.Kind, Title: loc.T("error."+string(e.Kind)+".title", nil), Detail: e.Detail}
 	}
-	e := quota.AsError(err)
-	return Explanation{Kind: e.Kind, Title: loc.T("error."+string(e.Kind)+".title", nil), Detail: e.Detail}
+	// Titles, meanings and steps may quote upstream text through their
+	// templates; the detail is upstream text.
+	x.Title, x.Meaning, x.Detail = Clean(x.Title), CleanText(x.Meaning), Clean(x.Detail)
+	steps := make([]string, len(x.Steps))
+	for i, s := range x.Steps {
+		steps[i] = Clean(s)
+	}
+	x.Steps = steps
+	return x
 }
 
 // PlatformName is the localized name of a platform.
@@ -61,18 +87,33 @@ func PlatformName(loc *i18n.Localizer, id quota.PlatformID) string {
 	return loc.T("platform."+string(id)+".name", nil)
 }
 
+// windowName is the name shown for a window: the translation of NameID
+// when the catalogs have it, else the upstream Name.
+func windowName(loc *i18n.Localizer, w quota.Window) string {
+	if w.NameID != "" && i18n.Has(w.NameID) {
+		return loc.T(w.NameID, nil)
+	}
+	return Clean(w.Name)
+}
+
 // WindowLabel is the localized label of a window.
 func WindowLabel(loc *i18n.Localizer, w quota.Window) string {
 	period := Period(loc, w.Period)
-	data := map[string]any{"Period": period, "Name": w.Name}
+	name := windowName(loc, w)
+	data := map[string]any{"Period": period, "Name": name}
 	switch w.Kind {
 	case quota.KindModel:
 		if period == "" {
-			return w.Name
+			return name
 		}
 		return loc.T("window.model", data)
 	case quota.KindPremium, quota.KindChat, quota.KindCompletions, quota.KindExtraUsage:
 		return loc.T("window."+string(w.Kind), data)
+	case quota.KindBalance:
+		if name != "" {
+			return name
+		}
+		return loc.T("render.window.balance", nil)
 	}
 	id := "window." + string(w.Kind)
 	if period == "" {
@@ -104,6 +145,17 @@ func (w *writer) color(c, s string) string {
 		return s
 	}
 	return c + s + reset
+}
+
+// text is a string of outside origin as it goes into the report: control
+// characters removed and, in the agent form, markdown syntax escaped so
+// that a name cannot turn into a link, emphasis or a table cell boundary.
+func (w *writer) text(s string) string {
+	s = Clean(s)
+	if w.opts.Terminal {
+		return s
+	}
+	return escapeMarkdown(s)
 }
 
 // Markdown renders the report.
@@ -149,13 +201,13 @@ func Markdown(rep quota.Report, loc *i18n.Localizer, opts Options) string {
 		first = false
 		w.line("## " + loc.T("title.platform", map[string]any{"Platform": PlatformName(loc, res.Platform)}))
 		multi := len(res.Accounts) > 1
-		for i, a := range ok {
+		for _, a := range ok {
 			w.blank()
 			if multi {
 				w.line("### " + w.accountName(a))
 				w.blank()
 				if a.Plan != "" {
-					w.line(loc.T("label.plan", map[string]any{"Plan": a.Plan}))
+					w.line(loc.T("label.plan", map[string]any{"Plan": w.text(a.Plan)}))
 					w.blank()
 				}
 			} else {
@@ -163,7 +215,6 @@ func Markdown(rep quota.Report, loc *i18n.Localizer, opts Options) string {
 				w.blank()
 			}
 			w.account(a)
-			_ = i
 		}
 	}
 	if len(fails) > 0 {
@@ -176,36 +227,101 @@ func Markdown(rep quota.Report, loc *i18n.Localizer, opts Options) string {
 			x := opts.explain(loc, f.p, f.err)
 			who := PlatformName(loc, f.p)
 			if f.account != "" {
-				who = loc.T("failures.who_account", map[string]any{"Platform": who, "Account": f.account})
+				who = loc.T("failures.who_account", map[string]any{"Platform": who, "Account": w.text(f.account)})
 			}
-			w.line(loc.T("failures.item", map[string]any{"Who": who, "Title": x.Title}))
-			if x.Meaning != "" {
-				w.line(x.Meaning)
-			}
-			for i, s := range x.Steps {
-				w.line(fmt.Sprintf("%d. %s", i+1, s))
-			}
-			if x.Detail != "" {
-				w.line(loc.T("failures.detail", map[string]any{"Detail": strings.ReplaceAll(x.Detail, "`", "'")}))
-			}
+			w.failure(loc.T("failures.item", map[string]any{"Who": who, "Title": x.Title}), x)
 		}
 	}
 	return strings.TrimRight(w.b.String(), "\n") + "\n"
 }
 
+// failure renders one explained failure. In the agent form it is one
+// list item holding its title, meaning, ordered steps and detail; in the
+// terminal form, plain lines.
+func (w *writer) failure(head string, x Explanation) {
+	detail := ""
+	if x.Detail != "" {
+		detail = w.loc.T("failures.detail", map[string]any{"Detail": strings.ReplaceAll(x.Detail, "`", "'")})
+	}
+	if w.opts.Terminal {
+		w.line(head)
+		if x.Meaning != "" {
+			w.line(x.Meaning)
+		}
+		for i, s := range x.Steps {
+			w.line(strconv.Itoa(i+1) + ". " + s)
+		}
+		if detail != "" {
+			w.line(detail)
+		}
+		return
+	}
+	const indent = "  "
+	w.line("- " + head)
+	if x.Meaning != "" {
+		w.blank()
+		for _, l := range strings.Split(x.Meaning, "\n") {
+			if l = strings.TrimSpace(l); l != "" {
+				w.line(indent + l + hardBreak)
+			}
+		}
+		trimHardBreak(&w.b)
+	}
+	if len(x.Steps) > 0 {
+		w.blank()
+		for i, s := range x.Steps {
+			w.line(indent + strconv.Itoa(i+1) + ". " + s)
+		}
+	}
+	if detail != "" {
+		w.blank()
+		w.line(indent + detail)
+	}
+}
+
+// hardBreak ends a line inside a paragraph with a CommonMark hard line
+// break (two spaces): the line stays a line when rendered and the raw
+// text reads the same.
+const hardBreak = "  "
+
+// trimHardBreak removes the hard break after the last line of a block
+// (a trailing hard break means nothing there).
+func trimHardBreak(b *strings.Builder) {
+	s := b.String()
+	if strings.HasSuffix(s, hardBreak+"\n") {
+		s = strings.TrimSuffix(s, hardBreak+"\n") + "\n"
+		b.Reset()
+		b.WriteString(s)
+	}
+}
+
 func (w *writer) accountName(a quota.Account) string {
-	if a.Name == "" {
+	if Clean(a.Name) == "" {
 		return w.loc.T("label.unknown", nil)
 	}
-	return a.Name
+	return w.text(a.Name)
 }
 
 func (w *writer) accountLine(a quota.Account) {
 	v := w.accountName(a)
 	if a.Plan != "" {
-		v += " (" + a.Plan + ")"
+		v = w.loc.T("render.account_plan", map[string]any{"Account": v, "Plan": w.text(a.Plan)})
 	}
-	w.line(pad(w.loc.T("label.account", nil), 16) + v)
+	label := w.loc.T("label.account", nil)
+	if w.opts.Terminal {
+		w.line(pad(label, 16) + v)
+		return
+	}
+	w.line(strings.TrimRight(label, " ") + labelGap(w.loc) + v)
+}
+
+// labelGap separates a label ending in a colon from its value: nothing
+// after a full-width colon, a space otherwise.
+func labelGap(loc *i18n.Localizer) string {
+	if strings.HasSuffix(loc.T("label.account", nil), "：") {
+		return ""
+	}
+	return " "
 }
 
 // account renders the windows and details of one account.
@@ -215,42 +331,36 @@ func (w *writer) account(a quota.Account) {
 		w.line(loc.T("line.no_data", nil))
 	}
 	var warnings []string
-	inCompact := false
 	labels := make([]string, len(a.Windows))
 	for i, win := range a.Windows {
-		labels[i] = WindowLabel(loc, win)
+		labels[i] = w.label(win)
 	}
-	// Compact rows of one block share the label column width.
-	widths := make([]int, len(a.Windows))
 	for i := 0; i < len(a.Windows); {
-		j, widest := i, 0
-		for ; j < len(a.Windows) && a.Windows[j].Compact == a.Windows[i].Compact; j++ {
-			widest = max(widest, cellWidth(labels[j]))
+		if i > 0 {
+			w.blank()
 		}
-		for k := i; k < j; k++ {
-			widths[k] = max(widest+2, 16)
+		if !a.Windows[i].Compact {
+			w.wideWindow(labels[i], a.Windows[i])
+			i++
+			continue
 		}
-		i = j
-	}
-	for i, win := range a.Windows {
-		label := labels[i]
-		if win.Compact {
-			if i > 0 && !inCompact {
-				w.blank()
-			}
-			inCompact = true
+		j := i
+		for j < len(a.Windows) && a.Windows[j].Compact {
+			j++
+		}
+		rows := make([]quota.Window, 0, j-i)
+		for _, win := range a.Windows[i:j] {
 			// A reset shared with the account is said once, below.
 			if win.ResetAt.Equal(a.ResetAt) {
 				win.ResetAt = time.Time{}
 			}
-			w.line(w.compactRow(label, widths[i], win))
-		} else {
-			if i > 0 {
-				w.blank()
-			}
-			inCompact = false
-			w.wideWindow(label, win)
+			rows = append(rows, win)
 		}
+		w.compactRows(labels[i:j], rows)
+		i = j
+	}
+	for i, win := range a.Windows {
+		label := labels[i]
 		switch {
 		case win.Exhausted():
 			msg := loc.T("warn.exhausted", map[string]any{"Window": label})
@@ -273,14 +383,14 @@ func (w *writer) account(a quota.Account) {
 		if a.Credits.Unlimited {
 			details = append(details, loc.T("line.credits_unlimited", nil))
 		} else {
-			details = append(details, loc.T("line.credits", map[string]any{"Balance": strings.TrimSpace(a.Credits.Balance + " " + a.Credits.Currency)}))
+			details = append(details, loc.T("line.credits", map[string]any{"Balance": w.text(strings.TrimSpace(a.Credits.Balance + " " + a.Credits.Currency))}))
 		}
 	}
 	if !a.ResetAt.IsZero() {
 		details = append(details, w.resetLine("line.account_resets", a.ResetAt))
 	}
 	if a.Period != "" {
-		details = append(details, loc.T("line.period", map[string]any{"Period": a.Period}))
+		details = append(details, loc.T("line.period", map[string]any{"Period": w.text(a.Period)}))
 	}
 	for _, f := range a.Facts {
 		details = append(details, w.fact(f))
@@ -288,30 +398,66 @@ func (w *writer) account(a quota.Account) {
 	if len(details) > 0 {
 		w.blank()
 		for _, d := range details {
-			w.line(d)
+			w.item(d)
 		}
 	}
 	if len(a.Breakdown) > 0 {
 		w.blank()
-		w.line(loc.T("line.breakdown", nil))
-		for _, u := range a.Breakdown {
-			w.line("  " + loc.T("line.breakdown_item", map[string]any{"Name": u.Name, "Count": Number(u.Count, u.Unit)}))
-		}
+		w.breakdown(a.Breakdown)
 	}
-	if len(warnings) > 0 {
+	// Warnings come last, each its own paragraph: they are what the
+	// reader must not miss, and a list here would merge with the details.
+	for _, s := range warnings {
 		w.blank()
-		for _, s := range warnings {
-			w.line(s)
-		}
+		w.line(s)
 	}
+}
+
+// item writes one detail line: a list item in the agent form.
+func (w *writer) item(s string) {
+	if w.opts.Terminal {
+		w.line(s)
+		return
+	}
+	w.line("- " + s)
+}
+
+// breakdown renders the usage breakdown: a two-column table in the agent
+// form, an indented list under its title in the terminal form.
+func (w *writer) breakdown(us []quota.Usage) {
+	loc := w.loc
+	if w.opts.Terminal {
+		w.line(loc.T("line.breakdown", nil))
+		for _, u := range us {
+			w.line("  " + loc.T("line.breakdown_item", map[string]any{"Name": Clean(u.Name), "Count": Number(u.Count, u.Unit)}))
+		}
+		return
+	}
+	t := table{head: []string{loc.T("render.col.model", nil), loc.T("render.col.usage", nil)}, right: []bool{false, true}}
+	for _, u := range us {
+		t.rows = append(t.rows, []string{w.text(u.Name), Number(u.Count, u.Unit)})
+	}
+	w.b.WriteString(t.String())
+}
+
+// label is the label of a window as shown in rows and warnings.
+func (w *writer) label(win quota.Window) string {
+	l := WindowLabel(w.loc, win)
+	if !w.opts.Terminal {
+		l = escapeMarkdown(l)
+	}
+	return l
 }
 
 // fact renders an extra line, formatting times in its data.
 func (w *writer) fact(f quota.Fact) string {
 	data := make(map[string]any, len(f.Data))
 	for k, v := range f.Data {
-		if t, ok := v.(time.Time); ok {
-			v = When(w.loc, t, w.opts.Now, w.opts.Location)
+		switch x := v.(type) {
+		case time.Time:
+			v = When(w.loc, x, w.opts.Now, w.opts.Location)
+		case string:
+			v = w.text(x)
 		}
 		data[k] = v
 	}
@@ -321,9 +467,9 @@ func (w *writer) fact(f quota.Fact) string {
 func (w *writer) pct(win quota.Window) (bar float64, text string) {
 	loc := w.loc
 	if w.opts.Show == ShowUsed {
-		return win.UsedPct, loc.T("line.used_pct", map[string]any{"Pct": Round(win.UsedPct)})
+		return win.UsedPct, loc.T("line.used_pct", map[string]any{"Pct": Round(Clamp(win.UsedPct))})
 	}
-	return win.RemainingPct(), loc.T("line.remaining", map[string]any{"Pct": Round(win.RemainingPct())})
+	return win.RemainingPct(), loc.T("line.remaining", map[string]any{"Pct": Round(Clamp(win.RemainingPct()))})
 }
 
 func (w *writer) barColor(win quota.Window) string {
@@ -336,48 +482,103 @@ func (w *writer) barColor(win quota.Window) string {
 	return green
 }
 
+// wideWindow renders a window as a block of lines: the label, the bar and
+// percentage, counts and the reset. In the agent form the lines are one
+// paragraph joined by hard breaks, so one window is one block.
 func (w *writer) wideWindow(label string, win quota.Window) {
 	loc := w.loc
-	w.line(w.color(bold, label))
+	var lines []string
+	if w.opts.Terminal {
+		lines = append(lines, w.color(bold, label))
+	} else {
+		lines = append(lines, "**"+label+"**")
+	}
 	switch {
 	case win.Unlimited:
-		w.line(loc.T("line.unlimited", nil))
+		lines = append(lines, loc.T("line.unlimited", nil))
 	case win.NoData:
-		w.line(loc.T("line.no_data", nil))
+		lines = append(lines, loc.T("line.no_data", nil))
 	default:
 		b, text := w.pct(win)
-		w.line(w.color(w.barColor(win), Bar(b, WideBar)) + " " + text)
+		lines = append(lines, w.color(w.barColor(win), Bar(b, WideBar))+" "+text)
 		if win.Used != nil && win.Limit != nil {
-			w.line(loc.T("line.used_counts", map[string]any{"Used": Number(*win.Used, win.Unit), "Limit": Number(*win.Limit, win.Unit)}))
+			lines = append(lines, loc.T("line.used_counts", map[string]any{"Used": Number(*win.Used, win.Unit), "Limit": Number(*win.Limit, win.Unit)}))
 		}
 	}
 	if !win.ResetAt.IsZero() {
-		w.line(w.resetLine("line.resets", win.ResetAt))
+		lines = append(lines, w.resetLine("line.resets", win.ResetAt))
 	}
+	sep := "\n"
+	if !w.opts.Terminal {
+		sep = hardBreak + "\n"
+	}
+	w.line(strings.Join(lines, sep))
 }
 
-func (w *writer) compactRow(label string, width int, win quota.Window) string {
+// compactRows renders a run of compact windows: aligned rows in the
+// terminal form, a GFM table in the agent form.
+func (w *writer) compactRows(labels []string, wins []quota.Window) {
 	loc := w.loc
-	row := pad(label, width)
+	cells := make([][]string, len(wins))
+	resets := false
+	for i, win := range wins {
+		cells[i] = []string{labels[i], w.compactValue(win), ""}
+		if !win.ResetAt.IsZero() {
+			cells[i][2] = w.resetShort(win.ResetAt)
+			if !w.opts.Terminal {
+				// Under a "Reset" column header, "in 2h" says it all.
+				cells[i][2] = w.resetIn(win.ResetAt)
+			}
+			resets = true
+		}
+	}
+	if w.opts.Terminal {
+		widest := 0
+		for _, l := range labels {
+			widest = max(widest, cellWidth(l))
+		}
+		for _, c := range cells {
+			row := pad(c[0], max(widest+2, 16)) + c[1]
+			if c[2] != "" {
+				row += " · " + c[2]
+			}
+			w.line(row)
+		}
+		return
+	}
+	col := "render.col.remaining"
+	if w.opts.Show == ShowUsed {
+		col = "render.col.used"
+	}
+	t := table{head: []string{loc.T("render.col.quota", nil), loc.T(col, nil)}}
+	if resets {
+		t.head = append(t.head, loc.T("render.col.resets", nil))
+	}
+	for _, c := range cells {
+		t.rows = append(t.rows, c[:len(t.head)])
+	}
+	w.b.WriteString(t.String())
+}
+
+// compactValue is the bar, percentage and counts of a compact row.
+func (w *writer) compactValue(win quota.Window) string {
+	loc := w.loc
 	switch {
 	case win.Unlimited:
-		return row + loc.T("line.unlimited", nil)
+		return loc.T("line.unlimited", nil)
 	case win.NoData:
-		return row + loc.T("line.no_data", nil)
+		return loc.T("line.no_data", nil)
 	}
 	b, _ := w.pct(win)
-	p := Round(win.RemainingPct())
+	p := Round(Clamp(win.RemainingPct()))
 	if w.opts.Show == ShowUsed {
-		p = Round(win.UsedPct)
+		p = Round(Clamp(win.UsedPct))
 	}
-	row += w.color(w.barColor(win), Bar(b, CompactBar)) + " " + loc.T("line.pct", map[string]any{"Pct": p})
+	pct := loc.T("line.pct", map[string]any{"Pct": p})
 	if win.Used != nil && win.Limit != nil {
-		row += " (" + Number(*win.Used, win.Unit) + "/" + Number(*win.Limit, win.Unit) + ")"
+		pct = loc.T("render.pct_counts", map[string]any{"Pct": pct, "Used": Number(*win.Used, win.Unit), "Limit": Number(*win.Limit, win.Unit)})
 	}
-	if !win.ResetAt.IsZero() {
-		row += " · " + w.resetShort(win.ResetAt)
-	}
-	return row
+	return w.color(w.barColor(win), Bar(b, CompactBar)) + " " + pct
 }
 
 func (w *writer) resetShort(at time.Time) string {
@@ -386,6 +587,15 @@ func (w *writer) resetShort(at time.Time) string {
 		return w.loc.T("line.reset_due", nil)
 	}
 	return w.loc.T("line.resets_short", map[string]any{"In": Duration(w.loc, d)})
+}
+
+// resetIn is the countdown of a table cell: "in 2h 30m".
+func (w *writer) resetIn(at time.Time) string {
+	d := at.Sub(w.opts.Now)
+	if d <= 0 {
+		return w.loc.T("line.reset_due", nil)
+	}
+	return w.loc.T("render.reset_in", map[string]any{"In": Duration(w.loc, d)})
 }
 
 func (w *writer) resetLine(id string, at time.Time) string {
@@ -410,7 +620,7 @@ func (w *writer) empty(rep quota.Report) {
 			if s.What == "" {
 				id = "empty.source_path"
 			}
-			where = append(where, loc.T(id, map[string]any{"What": s.What, "Path": s.Path}))
+			where = append(where, loc.T(id, map[string]any{"What": Clean(s.What), "Path": strings.ReplaceAll(Clean(s.Path), "`", "'")}))
 		}
 		w.line(loc.T("empty.platform", map[string]any{"Platform": PlatformName(loc, info.ID), "Where": strings.Join(where, loc.T("empty.or", nil))}))
 	}

@@ -75,6 +75,8 @@ func TestMarkdownGolden(t *testing.T) {
 			}
 			golden(t, "report."+show+"."+lang+".golden.md", got)
 		}
+		term := Markdown(sample(), i18n.New(lang), Options{Now: now, Location: time.UTC, Terminal: true})
+		golden(t, "report.terminal."+lang+".golden.md", term)
 	}
 }
 

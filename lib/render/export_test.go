@@ -1,0 +1,4 @@
+package render
+
+// Sample is the report of the golden tests, for the external tests.
+var Sample = sample
