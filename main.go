@@ -37,6 +37,5 @@ func run() int {
 		Getenv:     os.Getenv,
 		IsTerminal: term.IsTerminal(int(out.Fd())),
 		Version:    cli.BuildInfo{Version: version, Commit: commit, Date: date}.Resolve(),
-		Serve:      serve,
 	})
 }

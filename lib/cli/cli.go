@@ -1,26 +1,26 @@
-// Package cli is the command line: flag parsing, sub-commands, exit codes.
-// It writes the report to the injected Stdout and diagnostics to Stderr.
+// Package cli is the command line: one registry of sub-commands (each owns
+// its options, localized help and run function), option parsing, and the
+// mapping of errors to exit codes. It writes the report to the injected
+// Stdout and diagnostics to Stderr.
 package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/text/language"
 
 	"github.com/mystatus/mystatus/i18n"
 	"github.com/mystatus/mystatus/lib/auth"
 	"github.com/mystatus/mystatus/lib/httpx"
 	"github.com/mystatus/mystatus/lib/provider"
 	"github.com/mystatus/mystatus/lib/provider/all"
-	"github.com/mystatus/mystatus/lib/quota"
 	"github.com/mystatus/mystatus/lib/render"
 	"github.com/mystatus/mystatus/lib/report"
 )
@@ -30,7 +30,7 @@ const (
 	ExitOK          = 0
 	ExitFailed      = 1 // some platform or account failed
 	ExitUsage       = 2 // usage or configuration error
-	ExitThreshold   = 3 // --threshold: a window is below the threshold
+	ExitThreshold   = 3 // --threshold or --pace-alert
 	ExitInterrupted = 130
 )
 
@@ -45,12 +45,11 @@ type Env struct {
 	IsTerminal bool // stdout is a terminal
 	Now        func() time.Time
 	Version    BuildInfo
-	// Serve runs the plugin host (wired by main to avoid an import cycle).
-	Serve func(ctx context.Context, app *App, args []string) int
 }
 
 // App is what every sub-command shares: settings, the report service, the
-// localizer.
+// localizer. Deps, Service and Settings are set only for commands that
+// load the configuration.
 type App struct {
 	Env      Env
 	Deps     provider.Deps
@@ -59,44 +58,55 @@ type App struct {
 	Timeout  time.Duration
 	Settings provider.Settings
 	Logger   *slog.Logger
+	// Paths are the user's real directories (the demo rewires Deps to a
+	// temporary HOME; fix steps still name the user's files).
+	Paths auth.Paths
+	// ConfigErr is the configuration problem a command running on
+	// defaults (doctor) reports.
+	ConfigErr error
 }
 
-// usageError is a command-line mistake: print it and exit 2.
-type usageError struct{ msg string }
+// configMode says what a command needs of the configuration.
+type configMode int
 
-func (e usageError) Error() string { return e.msg }
+const (
+	// configNone: the command reads no settings (version, help, init).
+	configNone configMode = iota
+	// configDefaults: the command builds the service on defaults, ignoring
+	// the user's settings (demo).
+	configDefaults
+	// configRequired: a broken configuration is an error (the report, serve).
+	configRequired
+	// configReported: a broken configuration is reported by the command,
+	// which runs on defaults (doctor).
+	configReported
+)
 
-// options are the report flags.
-type options struct {
-	lang      string
-	json      bool
-	format    string
-	only      string
-	timeout   time.Duration
-	show      string
-	watch     time.Duration
-	threshold int
-	refresh   bool
-	version   bool
-	help      bool
+// command is one sub-command of the registry.
+type command struct {
+	name    string     // as typed; "" is the report
+	args    string     // catalog id of the positional arguments in the synopsis, or ""
+	summary string     // catalog id of the one-line summary
+	config  configMode // what it needs of the configuration
+	// define declares the command's options on f and returns its run
+	// function, which receives the positional arguments.
+	define func(f *flags, a *App) func(ctx context.Context, args []string) error
 }
 
-func newFlagSet(o *options, loc *i18n.Localizer) *flag.FlagSet {
-	fs := flag.NewFlagSet("mystatus", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.StringVar(&o.lang, "lang", "", loc.T("cli.flag.lang", nil))
-	fs.BoolVar(&o.json, "json", false, loc.T("cli.flag.json", nil))
-	fs.StringVar(&o.format, "format", "markdown", loc.T("cli.flag.format", nil))
-	fs.StringVar(&o.only, "only", "", loc.T("cli.flag.only", nil))
-	fs.DurationVar(&o.timeout, "timeout", 0, loc.T("cli.flag.timeout", nil))
-	fs.StringVar(&o.show, "show", render.ShowRemaining, loc.T("cli.flag.show", nil))
-	fs.DurationVar(&o.watch, "watch", 0, loc.T("cli.flag.watch", nil))
-	fs.IntVar(&o.threshold, "threshold", -1, loc.T("cli.flag.threshold", nil))
-	fs.BoolVar(&o.refresh, "refresh", false, loc.T("cli.flag.refresh", nil))
-	fs.BoolVar(&o.version, "version", false, loc.T("cli.flag.version", nil))
-	fs.BoolVar(&o.help, "help", false, loc.T("cli.flag.help", nil))
-	fs.BoolVar(&o.help, "h", false, loc.T("cli.flag.help", nil))
-	return fs
+// commands is the registry, in the order of the help.
+var commands []*command
+
+func init() {
+	commands = []*command{reportCommand, demoCommand, doctorCommand, serveCommand, initCommand, versionCommand, helpCommand}
+}
+
+func lookup(name string) *command {
+	for _, c := range commands {
+		if c.name == name {
+			return c
+		}
+	}
+	return nil
 }
 
 // Main runs the command line and returns the exit code.
@@ -104,56 +114,141 @@ func Main(ctx context.Context, env Env) int {
 	if env.Now == nil {
 		env.Now = time.Now
 	}
-	// The language is needed before flags are parsed (for --help), so
-	// look for --lang by hand first.
-	lang := i18n.Detect(peekLang(env.Args), env.Getenv)
-	loc := i18n.New(lang)
-	sub, args := "", env.Args
+	paths := auth.PathsFromEnv(env.Getenv)
+	app := &App{Env: env, Paths: paths,
+		Logger: slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+	// The language is needed before the options are parsed (for the help
+	// and the parse errors), so look for --lang by hand first.
+	explicit := peekLang(env.Args)
+	app.Lang = i18n.Detect(explicit, env.Getenv)
+	if explicit == "" && env.Getenv("MYSTATUS_LANG") == "" {
+		// A config file's language, best effort: a broken file is reported
+		// by the commands that need it, not here.
+		if file, err := loadConfig(ConfigPath(paths, env.Getenv)); err == nil && file["lang"] != "" {
+			app.Lang = i18n.Match(file["lang"])
+		}
+	}
+	if explicit != "" && !supported(explicit) {
+		fmt.Fprintln(env.Stderr, i18n.New(app.Lang).T("cli.error.lang_unknown",
+			map[string]any{"Value": explicit, "Languages": strings.Join(i18n.Languages, ", ")}))
+	}
+
+	name, args := "", env.Args
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		sub, args = args[0], args[1:]
+		name, args = args[0], args[1:]
 	}
-	app, err := newApp(env, lang)
-	if err != nil {
-		msg := err.Error()
-		var ce *configError
-		if errors.As(err, &ce) {
-			msg = loc.T(ce.id, ce.data)
-		}
-		fmt.Fprintln(env.Stderr, loc.T("cli.error.config", map[string]any{"Error": msg}))
+	cmd := lookup(name)
+	if cmd == nil {
+		loc := i18n.New(app.Lang)
+		fmt.Fprintln(env.Stderr, loc.T("cli.error.unknown_command", map[string]any{"Command": name}))
+		fmt.Fprint(env.Stderr, mainHelp(loc))
 		return ExitUsage
 	}
-	switch sub {
-	case "", "report":
-		return app.report(ctx, args, false)
-	case "demo":
-		return app.report(ctx, args, true)
-	case "serve":
-		if env.Serve == nil {
-			return ExitUsage
-		}
-		return env.Serve(ctx, app, args)
-	case "version":
-		fmt.Fprintln(env.Stdout, env.Version.String())
-		return ExitOK
-	case "help":
-		fmt.Fprint(env.Stdout, usage(loc))
-		return ExitOK
-	default:
-		if run, ok := extraCommands[sub]; ok {
-			return run(ctx, app, args)
-		}
-		fmt.Fprintln(env.Stderr, loc.T("cli.error.unknown_command", map[string]any{"Command": sub}))
-		fmt.Fprint(env.Stderr, usage(loc))
-		return ExitUsage
-	}
+	return app.exit(cmd, app.run(ctx, cmd, args))
 }
 
-// extraCommands are sub-commands registered by other files (doctor, init).
-var extraCommands = map[string]func(ctx context.Context, app *App, args []string) int{}
+// run parses the command's options, loads what it needs and runs it.
+func (a *App) run(ctx context.Context, cmd *command, args []string) error {
+	f := newFlags(cmd.name, i18n.New(a.Lang))
+	var lang string
+	f.String(&lang, "lang", strings.Join(i18n.Languages, "|"), "", "cli.flag.lang", nil)
+	runFn := cmd.define(f, a)
+	rest, err := f.parse(args)
+	if errors.Is(err, errHelp) {
+		fmt.Fprint(a.Env.Stdout, cmd.help(f))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if lang != "" {
+		a.Lang = i18n.Match(lang)
+	}
+	if f.Was("version") {
+		// --version, like --help, needs no configuration.
+		fmt.Fprintln(a.Env.Stdout, a.Env.Version.String())
+		return nil
+	}
+	if cmd.config != configNone {
+		if err := a.load(cmd.config); err != nil {
+			return err
+		}
+	}
+	return runFn(ctx, rest)
+}
+
+// supported reports whether an explicit language preference names one of
+// the catalogs (English included), rather than falling back to English.
+func supported(pref string) bool {
+	if i18n.Match(pref) != i18n.Languages[0] {
+		return true
+	}
+	tag, err := language.Parse(i18n.Normalize(pref))
+	if err != nil {
+		return false
+	}
+	base, _ := tag.Base()
+	return base.String() == i18n.Languages[0]
+}
+
+// usageError is a command-line mistake, already localized: exit 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usageErrorf(msg string) error { return &usageError{msg} }
+
+// failure is an error whose localized message is ready, with its code.
+type failure struct {
+	msg  string
+	code int
+}
+
+func (e *failure) Error() string { return e.msg }
+
+// exitStatus ends a command that already printed its output with a code.
+type exitStatus int
+
+func (e exitStatus) Error() string { return "exit status " + strconv.Itoa(int(e)) }
+
+// exit maps what a command returned to the exit code, printing the error:
+// the one place that decides codes and error output.
+func (a *App) exit(cmd *command, err error) int {
+	loc := i18n.New(a.Lang)
+	var (
+		ue *usageError
+		ce *configError
+		fe *failure
+		es exitStatus
+	)
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &es):
+		return int(es)
+	case errors.Is(err, context.Canceled):
+		return ExitInterrupted
+	case errors.As(err, &ue):
+		fmt.Fprintln(a.Env.Stderr, loc.T("cli.error.usage", map[string]any{"Error": ue.msg}))
+		fmt.Fprintln(a.Env.Stderr, loc.T("cli.error.see_help", map[string]any{"Command": strings.TrimSpace("mystatus " + cmd.name)}))
+		return ExitUsage
+	case errors.As(err, &ce):
+		fmt.Fprintln(a.Env.Stderr, loc.T("cli.error.config", map[string]any{"Error": loc.T(ce.id, ce.data)}))
+		return ExitUsage
+	case errors.As(err, &fe):
+		fmt.Fprintln(a.Env.Stderr, fe.msg)
+		return fe.code
+	default:
+		fmt.Fprintln(a.Env.Stderr, loc.T("cli.error.usage", map[string]any{"Error": err.Error()}))
+		return ExitFailed
+	}
+}
 
 func peekLang(args []string) string {
 	for i, a := range args {
 		switch {
+		case a == "--":
+			return ""
 		case a == "--lang" || a == "-lang":
 			if i+1 < len(args) {
 				return args[i+1]
@@ -165,38 +260,54 @@ func peekLang(args []string) string {
 	return ""
 }
 
-func newApp(env Env, lang string) (*App, error) {
-	paths := auth.PathsFromEnv(env.Getenv)
-	file, err := loadConfig(ConfigPath(paths, env.Getenv))
-	if err != nil {
-		return nil, err
+// load reads the settings (environment and config file) and builds the
+// report service, as mode asks.
+func (a *App) load(mode configMode) error {
+	settings := provider.Settings{Getenv: a.Env.Getenv}
+	switch mode {
+	case configDefaults:
+		settings = provider.Settings{Getenv: func(string) string { return "" }, File: map[string]string{}}
+	default:
+		file, err := loadConfig(ConfigPath(a.Paths, a.Env.Getenv))
+		if err != nil {
+			if mode != configReported {
+				return err
+			}
+			a.ConfigErr, file = err, map[string]string{}
+		}
+		settings.File = file
 	}
-	settings := provider.Settings{Getenv: env.Getenv, File: file}
 	timeout := 10 * time.Second
 	if v, src := settings.Get("timeout"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d <= 0 {
-			return nil, &configError{"cli.config.duration", map[string]any{"Source": src, "Value": v}}
+			err := &configError{"cli.config.duration", map[string]any{"Source": src, "Value": v}}
+			if mode != configReported {
+				return err
+			}
+			a.ConfigErr = errors.Join(a.ConfigErr, err)
+		} else {
+			timeout = d
 		}
-		timeout = d
 	}
 	maxInFlight := report.DefaultMaxInFlight
 	if v, src := settings.Get("max_in_flight"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n <= 0 {
-			return nil, &configError{"cli.config.integer", map[string]any{"Source": src, "Value": v}}
+			err := &configError{"cli.config.integer", map[string]any{"Source": src, "Value": v}}
+			if mode != configReported {
+				return err
+			}
+			a.ConfigErr = errors.Join(a.ConfigErr, err)
+		} else {
+			maxInFlight = n
 		}
-		maxInFlight = n
-	}
-	if v, _ := settings.Get("lang"); v != "" && peekLang(env.Args) == "" && env.Getenv("MYSTATUS_LANG") == "" {
-		lang = i18n.Match(v)
 	}
 	client := httpx.New(timeout)
-	deps := provider.Deps{HTTP: client, Auth: auth.NewStore(paths), Settings: settings, Now: env.Now}
-	app := &App{Env: env, Deps: deps, Lang: lang, Timeout: timeout, Settings: settings,
-		Logger: slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
-	app.Service = &report.Service{Providers: all.Providers(deps), Timeout: timeout, MaxInFlight: maxInFlight, Now: env.Now}
-	return app, nil
+	a.Deps = provider.Deps{HTTP: client, Auth: auth.NewStore(a.Paths), Settings: settings, Now: a.Env.Now}
+	a.Timeout, a.Settings = timeout, settings
+	a.Service = &report.Service{Providers: all.Providers(a.Deps), Timeout: timeout, MaxInFlight: maxInFlight, Now: a.Env.Now}
+	return nil
 }
 
 // SetTimeout changes the per-request timeout of the app's client and service.
@@ -206,176 +317,90 @@ func (a *App) SetTimeout(d time.Duration) {
 	a.Service.Timeout = d
 }
 
-// RenderOptions returns the rendering options for the app.
+// RenderOptions returns the rendering options for the app. Fix steps name
+// the user's real files, also in the demo.
 func (a *App) RenderOptions(color bool, show string) render.Options {
-	return render.Options{Now: a.Env.Now(), Show: show, Color: color, Explain: Explainer(a.Deps.Auth.Paths)}
+	return render.Options{Now: a.Env.Now(), Show: show, Color: color, Explain: Explainer(a.Paths)}
 }
 
-// report runs the main job: the quota report.
-func (a *App) report(ctx context.Context, args []string, demo bool) int {
-	loc := i18n.New(a.Lang)
-	var o options
-	fs := newFlagSet(&o, loc)
-	if err := fs.Parse(args); err != nil {
-		return a.usageFail(loc, err.Error())
+// help is a command's localized help: synopsis, summary, options.
+func (c *command) help(f *flags) string {
+	if c.name == "" {
+		return mainHelp(f.loc)
 	}
-	if o.help {
-		fmt.Fprint(a.Env.Stdout, usage(loc))
-		return ExitOK
+	loc := f.loc
+	syn := "mystatus " + c.name + " " + loc.T("cli.help.options_word", nil)
+	if c.args != "" {
+		syn += " " + loc.T(c.args, nil)
 	}
-	if o.version {
-		fmt.Fprintln(a.Env.Stdout, a.Env.Version.String())
-		return ExitOK
-	}
-	if fs.NArg() > 0 {
-		return a.usageFail(loc, loc.T("cli.error.extra_args", map[string]any{"Args": strings.Join(fs.Args(), " ")}))
-	}
-	if o.lang != "" {
-		a.Lang = i18n.Match(o.lang)
-		loc = i18n.New(a.Lang)
-	}
-	if o.json {
-		o.format = "json"
-	}
-	if !slices.Contains([]string{"markdown", "json", "line"}, o.format) {
-		return a.usageFail(loc, loc.T("cli.error.format", map[string]any{"Value": o.format}))
-	}
-	if o.show != render.ShowRemaining && o.show != render.ShowUsed {
-		return a.usageFail(loc, loc.T("cli.error.show", map[string]any{"Value": o.show}))
-	}
-	if o.threshold > 100 {
-		return a.usageFail(loc, loc.T("cli.error.threshold", map[string]any{"Value": o.threshold}))
-	}
-	if o.timeout < 0 || (o.watch < 0) {
-		return a.usageFail(loc, loc.T("cli.error.duration", nil))
-	}
-	if o.timeout > 0 {
-		a.SetTimeout(o.timeout)
-	}
-	platforms, err := parseOnly(o.only)
-	if err != nil {
-		return a.usageFail(loc, loc.T("cli.error.only", map[string]any{"Value": err.Error(), "Valid": joinIDs()}))
-	}
-	if demo {
-		stop, err := a.startDemo(ctx)
-		if err != nil {
-			fmt.Fprintln(a.Env.Stderr, loc.T("cli.error.demo", map[string]any{"Error": err.Error()}))
-			return ExitFailed
-		}
-		defer stop()
-	}
-	color := a.Env.IsTerminal && a.Env.Getenv("NO_COLOR") == "" && o.format == "markdown"
-	req := report.Request{Platforms: platforms, Refresh: o.refresh}
-	if o.watch > 0 {
-		return a.watch(ctx, loc, o, req, color)
-	}
-	rep := a.Service.Collect(ctx, req)
-	if ctx.Err() != nil {
-		return ExitInterrupted
-	}
-	a.print(loc, o, rep, color)
-	return exitCode(rep, o.threshold)
+	return loc.T("cli.help.synopsis", map[string]any{"Synopsis": syn}) + "\n\n" + loc.T(c.summary, nil) + "\n\n" +
+		loc.T("cli.help.options", nil) + "\n" + f.usage()
 }
 
-// watch refreshes the report every interval until interrupted.
-func (a *App) watch(ctx context.Context, loc *i18n.Localizer, o options, req report.Request, color bool) int {
-	a.Service.TTL = o.watch / 2
-	for {
-		rep := a.Service.Collect(ctx, req)
-		if ctx.Err() != nil {
-			return ExitInterrupted
+// mainHelp is `mystatus --help`: every command of the registry, the
+// report's options and the exit codes.
+func mainHelp(loc *i18n.Localizer) string {
+	var b strings.Builder
+	b.WriteString(loc.T("cli.help.tagline", nil) + "\n\n" + loc.T("cli.help.usage", nil) + "\n")
+	type line struct{ left, help string }
+	var lines []line
+	width := 0
+	for _, c := range commands {
+		left := strings.TrimSpace("mystatus " + c.name)
+		if c.name != "version" && c.name != "help" {
+			left += " " + loc.T("cli.help.options_word", nil)
 		}
-		if a.Env.IsTerminal {
-			io.WriteString(a.Env.Stdout, "\x1b[H\x1b[2J")
+		if c.args != "" {
+			left += " " + loc.T(c.args, nil)
 		}
-		a.print(loc, o, rep, color)
-		if o.format == "markdown" {
-			fmt.Fprintln(a.Env.Stdout)
-			fmt.Fprintln(a.Env.Stdout, loc.T("cli.watch.footer", map[string]any{"Every": render.Duration(loc, o.watch), "At": a.Env.Now().Format("15:04:05")}))
-		}
-		select {
-		case <-ctx.Done():
-			return ExitInterrupted
-		case <-time.After(o.watch):
-		}
+		lines = append(lines, line{left, loc.T(c.summary, nil)})
+		width = max(width, cells(left))
 	}
+	for _, l := range lines {
+		fmt.Fprintf(&b, "  %s%s  %s\n", l.left, strings.Repeat(" ", width-cells(l.left)), l.help)
+	}
+	f := newFlags("", loc)
+	var lang string
+	f.String(&lang, "lang", strings.Join(i18n.Languages, "|"), "", "cli.flag.lang", nil)
+	reportCommand.define(f, &App{})
+	b.WriteString("\n" + loc.T("cli.help.options", nil) + "\n" + f.usage())
+	b.WriteString("\n" + loc.T("cli.help.more", nil) + "\n\n" + loc.T("cli.help.exit", nil) + "\n")
+	return b.String()
 }
 
-func (a *App) print(loc *i18n.Localizer, o options, rep quota.Report, color bool) {
-	opts := a.RenderOptions(color, o.show)
-	switch o.format {
-	case "json":
-		enc := json.NewEncoder(a.Env.Stdout)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		enc.Encode(render.JSON(rep, loc, opts))
-	case "line":
-		fmt.Fprintln(a.Env.Stdout, render.Line(rep, loc, opts))
-	default:
-		fmt.Fprint(a.Env.Stdout, render.Markdown(rep, loc, opts))
-	}
-}
-
-// exitCode maps a report to the exit status.
-func exitCode(rep quota.Report, threshold int) int {
-	if threshold >= 0 {
-		for _, res := range rep.Results {
-			for _, acc := range res.Accounts {
-				for _, w := range acc.Windows {
-					if !w.Unlimited && !w.NoData && w.RemainingPct() < float64(threshold) {
-						return ExitThreshold
-					}
-				}
+// versionCommand prints the version.
+var versionCommand = &command{name: "version", summary: "cli.cmd.version", config: configNone,
+	define: func(f *flags, a *App) func(context.Context, []string) error {
+		return func(_ context.Context, args []string) error {
+			if len(args) > 0 {
+				return extraArgs(f.loc, args)
 			}
+			fmt.Fprintln(a.Env.Stdout, a.Env.Version.String())
+			return nil
 		}
-	}
-	if rep.Failed() {
-		return ExitFailed
-	}
-	return ExitOK
-}
+	}}
 
-func (a *App) usageFail(loc *i18n.Localizer, msg string) int {
-	fmt.Fprintln(a.Env.Stderr, loc.T("cli.error.usage", map[string]any{"Error": msg}))
-	fmt.Fprintln(a.Env.Stderr, loc.T("cli.error.see_help", nil))
-	return ExitUsage
-}
-
-func parseOnly(s string) ([]quota.PlatformID, error) {
-	if strings.TrimSpace(s) == "" {
-		return nil, nil
-	}
-	var out []quota.PlatformID
-	for _, part := range strings.Split(s, ",") {
-		id := quota.PlatformID(strings.ToLower(strings.TrimSpace(part)))
-		switch id {
-		case "z.ai":
-			id = quota.ZAI
-		case "google", "gemini":
-			id = quota.Antigravity
-		case "github", "gh":
-			id = quota.Copilot
-		case "claude":
-			id = quota.Anthropic
-		case "codex", "chatgpt":
-			id = quota.OpenAI
+// helpCommand prints the main help, or a command's with `help COMMAND`.
+var helpCommand = &command{name: "help", args: "cli.meta.command_opt", summary: "cli.cmd.help", config: configNone,
+	define: func(f *flags, a *App) func(context.Context, []string) error {
+		return func(_ context.Context, args []string) error {
+			if len(args) == 0 {
+				fmt.Fprint(a.Env.Stdout, mainHelp(f.loc))
+				return nil
+			}
+			c := lookup(args[0])
+			if c == nil || len(args) > 1 {
+				return &failure{f.loc.T("cli.error.unknown_command", map[string]any{"Command": strings.Join(args, " ")}), ExitUsage}
+			}
+			cf := newFlags(c.name, f.loc)
+			var lang string
+			cf.String(&lang, "lang", strings.Join(i18n.Languages, "|"), "", "cli.flag.lang", nil)
+			c.define(cf, a)
+			fmt.Fprint(a.Env.Stdout, c.help(cf))
+			return nil
 		}
-		if !slices.Contains(all.IDs(), id) {
-			return nil, errors.New(part)
-		}
-		out = append(out, id)
-	}
-	return out, nil
-}
+	}}
 
-func joinIDs() string {
-	var s []string
-	for _, id := range all.IDs() {
-		s = append(s, string(id))
-	}
-	return strings.Join(s, ", ")
-}
-
-func usage(loc *i18n.Localizer) string {
-	return loc.T("cli.usage", map[string]any{"Platforms": joinIDs()}) + "\n"
+func extraArgs(loc *i18n.Localizer, args []string) error {
+	return usageErrorf(loc.T("cli.error.extra_args", map[string]any{"Args": strings.Join(args, " ")}))
 }

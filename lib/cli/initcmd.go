@@ -3,71 +3,75 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/mystatus/mystatus/i18n"
 	"github.com/mystatus/mystatus/lib/setup"
 )
 
-func init() { extraCommands["init"] = runInit }
+// initCommand prints the configuration snippet for an editor client, or
+// with --write merges it into the client's config file. It reads no
+// settings, so it works with a broken config.json.
+var initCommand = &command{name: "init", args: "cli.meta.client", summary: "cli.cmd.init", config: configNone,
+	define: func(f *flags, a *App) func(context.Context, []string) error {
+		var write bool
+		var project string
+		f.Bool(&write, "write", "cli.flag.init_write")
+		f.String(&project, "project", f.loc.T("cli.meta.dir", nil), "", "cli.flag.init_project", nil)
+		return func(ctx context.Context, args []string) error {
+			loc := i18n.New(a.Lang)
+			if len(args) == 0 {
+				return usageErrorf(loc.T("cli.error.init_client", map[string]any{"Clients": clientList()}))
+			}
+			if len(args) > 1 {
+				return extraArgs(loc, args[1:])
+			}
+			c, err := setup.ParseClient(args[0])
+			if err != nil {
+				return usageErrorf(renderSetupErr(loc, err))
+			}
+			lang := ""
+			if f.Was("lang") {
+				lang = a.Lang
+			}
+			p := a.Paths
+			opts := setup.Options{Home: p.Home, XDGConfig: p.XDGConfig, AppData: p.AppData, GOOS: p.GOOS,
+				ProjectDir: project, Command: "mystatus", Lang: lang, Now: a.Env.Now}
+			if opts.ProjectDir == "" {
+				opts.ProjectDir, _ = os.Getwd()
+			}
+			// GUI clients often lack the user's PATH: point them at this
+			// binary, unless it is a `go run` build that vanishes on exit.
+			if exe, err := os.Executable(); err == nil && !transientBuild(exe) {
+				opts.Command = exe
+			}
+			snippet, err := setup.Snippet(c, opts)
+			if err != nil {
+				return &failure{renderSetupErr(loc, err), ExitUsage}
+			}
+			if !write {
+				fmt.Fprint(a.Env.Stdout, snippet.Render(loc))
+				return nil
+			}
+			res, err := setup.Write(c, opts)
+			if err != nil {
+				fmt.Fprint(a.Env.Stdout, snippet.Render(loc))
+				return &failure{renderSetupErr(loc, err), ExitFailed}
+			}
+			fmt.Fprint(a.Env.Stdout, res.Render(loc))
+			return nil
+		}
+	}}
 
-// runInit prints the configuration snippet for an editor client, or with
-// --write merges it into the client's config file.
-func runInit(ctx context.Context, app *App, args []string) int {
-	loc := i18n.New(app.Lang)
-	fs := flag.NewFlagSet("init", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	write := fs.Bool("write", false, "")
-	lang := fs.String("lang", "", "")
-	project := fs.String("project", "", "")
-	// Accept the client before or after the flags.
-	var client string
-	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
-		client, args = args[0], args[1:]
+func clientList() string {
+	var s []string
+	for _, c := range setup.Clients {
+		s = append(s, string(c))
 	}
-	if err := fs.Parse(args); err != nil {
-		return app.usageFail(loc, err.Error())
-	}
-	if client == "" && fs.NArg() > 0 {
-		client = fs.Arg(0)
-	}
-	if *lang != "" {
-		loc = i18n.New(*lang)
-	}
-	c, err := setup.ParseClient(client)
-	if err != nil {
-		return app.usageFail(loc, renderSetupErr(loc, err))
-	}
-	opts := setup.Options{Home: app.Deps.Auth.Paths.Home, XDGConfig: app.Deps.Auth.Paths.XDGConfig,
-		AppData: app.Deps.Auth.Paths.AppData, GOOS: app.Deps.Auth.Paths.GOOS, ProjectDir: *project,
-		Command: "mystatus", Lang: *lang, Now: app.Env.Now}
-	if opts.ProjectDir == "" {
-		opts.ProjectDir, _ = os.Getwd()
-	}
-	// GUI clients often lack the user's PATH: point them at this binary.
-	if exe, err := os.Executable(); err == nil {
-		opts.Command = exe
-	}
-	snippet, err := setup.Snippet(c, opts)
-	if err != nil {
-		fmt.Fprintln(app.Env.Stderr, renderSetupErr(loc, err))
-		return ExitUsage
-	}
-	if !*write {
-		fmt.Fprint(app.Env.Stdout, snippet.Render(loc))
-		return ExitOK
-	}
-	res, err := setup.Write(c, opts)
-	if err != nil {
-		fmt.Fprintln(app.Env.Stderr, renderSetupErr(loc, err))
-		fmt.Fprint(app.Env.Stdout, snippet.Render(loc))
-		return ExitFailed
-	}
-	fmt.Fprint(app.Env.Stdout, res.Render(loc))
-	return ExitOK
+	return strings.Join(s, ", ")
 }
 
 func renderSetupErr(loc *i18n.Localizer, err error) string {
@@ -76,4 +80,16 @@ func renderSetupErr(loc *i18n.Localizer, err error) string {
 		return se.Render(loc)
 	}
 	return err.Error()
+}
+
+// transientBuild reports whether exe is a binary `go run` or `go test`
+// built into a temporary go-build directory; such a path is gone once the
+// command ends, so snippets name `mystatus` from PATH instead.
+func transientBuild(exe string) bool {
+	for _, part := range strings.Split(filepath.ToSlash(exe), "/") {
+		if strings.HasPrefix(part, "go-build") {
+			return true
+		}
+	}
+	return false
 }

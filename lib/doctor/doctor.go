@@ -40,6 +40,7 @@ const (
 	CheckPlatforms    = "platforms"    // whether anything is configured
 	CheckEndpoint     = "endpoint"     // base URL overrides
 	CheckReachability = "reachability" // a live query through the platform
+	CheckConfig       = "config"       // the config file and MYSTATUS_* settings
 )
 
 // Finding is one result of a check. Title, Meaning and Steps are

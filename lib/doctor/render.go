@@ -14,6 +14,7 @@ var sections = []struct {
 	id     string
 	checks []string
 }{
+	{"doctor.section.config", []string{CheckConfig}},
 	{"doctor.section.credentials", []string{CheckFile, CheckPermissions, CheckCredentials, CheckExpiry, CheckAccounts, CheckManager, CheckPlatforms}},
 	{"doctor.section.endpoints", []string{CheckEndpoint}},
 	{"doctor.section.reachability", []string{CheckReachability}},

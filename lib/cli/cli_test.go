@@ -1,0 +1,257 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mystatus/mystatus/i18n"
+	"github.com/mystatus/mystatus/lib/quota"
+)
+
+// runCLI runs Main in process with a fresh HOME (plus files) and returns
+// the exit code, stdout and stderr.
+func runCLI(t *testing.T, home string, env map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	if home == "" {
+		home = t.TempDir()
+	}
+	getenv := func(k string) string {
+		if k == "HOME" || k == "USERPROFILE" {
+			return home
+		}
+		return env[k]
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var out, errb bytes.Buffer
+	code := Main(ctx, Env{Args: args, Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: getenv,
+		Now: time.Now, Version: BuildInfo{Version: "v9.9.9"}})
+	return code, out.String(), errb.String()
+}
+
+// TestHelpEveryCommand: -h and --help work on every command of the
+// registry, in every language, print the command's own options and exit 0
+// (not "flag: help requested" and 2).
+func TestHelpEveryCommand(t *testing.T) {
+	for _, c := range commands {
+		for _, lang := range i18n.Languages {
+			for _, h := range []string{"-h", "--help"} {
+				args := []string{h, "--lang", lang}
+				if c.name != "" {
+					args = append([]string{c.name}, args...)
+				}
+				code, out, errOut := runCLI(t, "", nil, args...)
+				if code != ExitOK || errOut != "" {
+					t.Errorf("%v: exit %d, stderr %q", args, code, errOut)
+				}
+				loc := i18n.New(lang)
+				if !strings.Contains(out, "--lang") || !strings.Contains(out, "-h, --help") || !strings.Contains(out, loc.T(c.summary, nil)) {
+					t.Errorf("%v: help lacks its options or summary:\n%s", args, out)
+				}
+				if strings.Contains(out, "help requested") {
+					t.Errorf("%v: Go's flag text leaked:\n%s", args, out)
+				}
+			}
+		}
+	}
+	// Each command lists its own options.
+	for name, opt := range map[string]string{"doctor": "--json", "init": "--write", "serve": "--framing", "demo": "--pace-alert", "": "--threshold"} {
+		args := []string{"--help"}
+		if name != "" {
+			args = []string{name, "--help"}
+		}
+		if _, out, _ := runCLI(t, "", nil, args...); !strings.Contains(out, opt) {
+			t.Errorf("%v: help lacks %s:\n%s", args, opt, out)
+		}
+	}
+	code, out, _ := runCLI(t, "", nil, "help", "doctor")
+	if code != ExitOK || !strings.Contains(out, "mystatus doctor") {
+		t.Errorf("help doctor: exit %d:\n%s", code, out)
+	}
+}
+
+// TestOptionErrors: the flag package's English, single-dash errors never
+// reach the user; each mistake is named GNU-style in the user's language.
+func TestOptionErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		want map[string]string // language → substring of stderr
+	}{
+		{[]string{"--bogus"}, map[string]string{"en": "unknown option --bogus", "zh": "未知选项 --bogus", "fr": "option inconnue --bogus"}},
+		{[]string{"-bogus=1"}, map[string]string{"en": "unknown option --bogus", "zh": "未知选项 --bogus", "fr": "option inconnue --bogus"}},
+		{[]string{"doctor", "--frob"}, map[string]string{"en": "unknown option --frob", "zh": "未知选项 --frob", "fr": "option inconnue --frob"}},
+		{[]string{"--timeout", "abc"}, map[string]string{"en": `invalid value "abc" for --timeout: expected a duration`, "zh": "选项 --timeout 的值“abc”无效：应为时长", "fr": "valeur «\u00a0abc\u00a0» invalide pour --timeout\u00a0; attendu\u00a0: une durée"}},
+		{[]string{"--threshold=x"}, map[string]string{"en": `invalid value "x" for --threshold: expected a whole number`, "zh": "应为整数", "fr": "un nombre entier"}},
+		{[]string{"--json=maybe"}, map[string]string{"en": "expected true or false", "zh": "应为布尔值 true 或 false", "fr": "true ou false"}},
+		{[]string{"--only"}, map[string]string{"en": "option --only needs a value", "zh": "选项 --only 需要一个值", "fr": "l’option --only attend une valeur"}},
+		{[]string{"serve", "--log-level"}, map[string]string{"en": "option --log-level needs a value", "zh": "选项 --log-level 需要一个值", "fr": "l’option --log-level attend une valeur"}},
+		{[]string{"--json", "--format", "line"}, map[string]string{"en": "--json and --format line contradict", "zh": "--json 与 --format line 互相矛盾", "fr": "--json et --format line se contredisent"}},
+		{[]string{"init"}, map[string]string{"en": "opencode, claude, vscode, zed", "zh": "opencode, claude, vscode, zed", "fr": "opencode, claude, vscode, zed"}},
+		{[]string{"version", "extra"}, map[string]string{"en": "unexpected arguments: extra", "zh": "多余的参数：extra", "fr": "arguments inattendus\u00a0: extra"}},
+	}
+	for _, tc := range tests {
+		for lang, want := range tc.want {
+			args := append(append([]string{}, tc.args...), "--lang", lang)
+			if tc.args[len(tc.args)-1] == "--only" || tc.args[len(tc.args)-1] == "--log-level" {
+				// the option must be last to miss its value
+				n := len(tc.args) - 1
+				args = append(append(append([]string{}, tc.args[:n]...), "--lang="+lang), tc.args[n])
+			}
+			code, out, errOut := runCLI(t, "", nil, args...)
+			if code != ExitUsage {
+				t.Errorf("%v: exit %d, want %d", args, code, ExitUsage)
+			}
+			if !strings.Contains(errOut, want) {
+				t.Errorf("%v: stderr lacks %q:\n%s", args, want, errOut)
+			}
+			for _, leak := range []string{"flag provided", "flag needs", "invalid value \"abc\" for flag", " -bogus"} {
+				if strings.Contains(errOut, leak) {
+					t.Errorf("%v: Go's flag text %q leaked:\n%s", args, leak, errOut)
+				}
+			}
+			if out != "" {
+				t.Errorf("%v: usage error wrote to stdout: %q", args, out)
+			}
+		}
+	}
+	// init with no client must never show an empty name.
+	if _, _, errOut := runCLI(t, "", nil, "init"); strings.Contains(errOut, `""`) || strings.Contains(errOut, "unknown client ;") {
+		t.Errorf("init without a client shows an empty name:\n%s", errOut)
+	}
+}
+
+// TestUnknownLanguage: --lang de says once, on stderr, which languages
+// exist, then carries on in English.
+func TestUnknownLanguage(t *testing.T) {
+	code, out, errOut := runCLI(t, "", nil, "--lang", "de", "--format", "line")
+	if code != ExitOK {
+		t.Fatalf("exit %d, stderr %s", code, errOut)
+	}
+	if n := strings.Count(errOut, "\n"); n != 1 || !strings.Contains(errOut, `"de"`) || !strings.Contains(errOut, strings.Join(i18n.Languages, ", ")) {
+		t.Errorf("want one line naming %v, got:\n%s", i18n.Languages, errOut)
+	}
+	if !strings.Contains(out, "no AI plan configured") {
+		t.Errorf("report not in English: %q", out)
+	}
+	for _, ok := range []string{"en", "en-GB", "zh-TW", "fr_CA.UTF-8", "zh"} {
+		if _, _, errOut := runCLI(t, "", nil, "version", "--lang", ok); errOut != "" {
+			t.Errorf("--lang %s: unexpected notice %q", ok, errOut)
+		}
+	}
+}
+
+// TestBrokenConfig: a malformed config.json breaks only the commands that
+// read settings; doctor reports it as its first finding.
+func TestBrokenConfig(t *testing.T) {
+	home := t.TempDir()
+	cfg := filepath.Join(home, ".config", "mystatus", "config.json")
+	if err := os.MkdirAll(filepath.Dir(cfg), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cfg, []byte(`{"timeout": `), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"version"}, {"--version"}, {"--help"}, {"doctor", "-h"}, {"serve", "--help"}, {"init", "claude", "--project", home}, {"help"}} {
+		if code, out, errOut := runCLI(t, home, nil, args...); code != ExitOK || out == "" {
+			t.Errorf("%v with a broken config: exit %d, stderr %s", args, code, errOut)
+		}
+	}
+	for _, args := range [][]string{{}, {"--format", "line"}, {"serve"}} {
+		code, _, errOut := runCLI(t, home, nil, args...)
+		if code != ExitUsage || !strings.Contains(errOut, "config.json cannot be read as JSON") {
+			t.Errorf("%v with a broken config: exit %d, stderr %s", args, code, errOut)
+		}
+	}
+	code, out, errOut := runCLI(t, home, nil, "doctor", "--json", "--timeout", "2s")
+	if code != ExitFailed {
+		t.Errorf("doctor: exit %d, want %d; stderr %s", code, ExitFailed, errOut)
+	}
+	var rep struct {
+		Findings []struct{ Severity, Check, Path, Title string }
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || len(rep.Findings) == 0 {
+		t.Fatalf("doctor --json: %v\n%s", err, out)
+	}
+	if f := rep.Findings[0]; f.Check != "config" || f.Severity != "error" || f.Path != cfg || !strings.Contains(f.Title, "cannot be read as JSON") {
+		t.Errorf("first finding = %+v, want the broken config", f)
+	}
+	// The markdown form has a section for it.
+	if _, out, _ := runCLI(t, home, nil, "doctor", "--lang", "fr", "--timeout", "2s"); !strings.Contains(out, "## Configuration") {
+		t.Errorf("doctor lacks the configuration section:\n%s", out)
+	}
+	// A bad value in the environment is named by its variable.
+	_, out, _ = runCLI(t, "", map[string]string{"MYSTATUS_TIMEOUT": "soon"}, "doctor", "--json", "--timeout", "2s")
+	if !strings.Contains(out, "MYSTATUS_TIMEOUT") || !strings.Contains(out, `"check": "config"`) {
+		t.Errorf("doctor does not report MYSTATUS_TIMEOUT:\n%s", out)
+	}
+}
+
+// TestExitFor pins the exit status of a report: thresholds and pace alerts
+// win over failures, and the demo's staged failure is not one.
+func TestExitFor(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	win := func(used float64, left time.Duration) quota.Window {
+		return quota.Window{Kind: quota.KindRate, Period: 10 * time.Hour, UsedPct: used, ResetAt: now.Add(left)}
+	}
+	rep := func(failed bool, ws ...quota.Window) quota.Report {
+		res := quota.Result{Platform: quota.OpenAI, Accounts: []quota.Account{{Name: "a", Windows: ws}}}
+		if failed {
+			res.Accounts = append(res.Accounts, quota.Account{Name: "b", Err: quota.ErrNotConfigured})
+		}
+		return quota.Report{GeneratedAt: now, Results: []quota.Result{res}}
+	}
+	onPace := win(30, 5*time.Hour)     // half way, 30 % used
+	runsOut := win(80, 5*time.Hour)    // half way, 80 % used: pace 1.6
+	lowLeft := win(95, 30*time.Minute) // nearly over, 95 % used: on pace, 5 % left
+	tests := []struct {
+		name      string
+		rep       quota.Report
+		threshold int
+		paceAlert bool
+		demo      bool
+		want      int
+	}{
+		{"all fine", rep(false, onPace), -1, false, false, ExitOK},
+		{"failure", rep(true, onPace), -1, false, false, ExitFailed},
+		{"demo failure is part of the show", rep(true, onPace), -1, false, true, ExitOK},
+		{"runs out without --pace-alert", rep(false, runsOut), -1, false, false, ExitOK},
+		{"--pace-alert trips", rep(false, onPace, runsOut), -1, true, false, ExitThreshold},
+		{"--pace-alert on pace", rep(false, onPace, lowLeft), -1, true, false, ExitOK},
+		{"--pace-alert wins over a failure", rep(true, runsOut), -1, true, false, ExitThreshold},
+		{"--threshold keeps its meaning", rep(false, lowLeft), 10, false, false, ExitThreshold},
+		{"--threshold not reached", rep(false, runsOut), 10, false, false, ExitOK},
+		{"--pace-alert in the demo", rep(true, runsOut), -1, true, true, ExitThreshold},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := exitFor(tc.rep, &options{threshold: tc.threshold, paceAlert: tc.paceAlert}, tc.demo, now)
+			app := &App{Env: Env{Stderr: new(bytes.Buffer)}, Lang: "en"}
+			if got := app.exit(reportCommand, err); got != tc.want {
+				t.Errorf("exit %d, want %d", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestCommandsRegistered: every command is reachable by its name and
+// appears in the main help, in registry order.
+func TestCommandsRegistered(t *testing.T) {
+	help := mainHelp(i18n.New("en"))
+	last := -1
+	for _, c := range commands {
+		if lookup(c.name) != c {
+			t.Errorf("command %q not found by name", c.name)
+		}
+		i := strings.Index(help, "mystatus "+c.name)
+		if i < 0 || i < last {
+			t.Errorf("command %q missing or out of order in the help:\n%s", c.name, help)
+		}
+		last = i
+	}
+}
