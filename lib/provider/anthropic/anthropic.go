@@ -1,6 +1,9 @@
-// Package anthropic reports Claude Pro/Max subscription usage: the 5-hour
-// and 7-day limits, per-model 7-day limits and pay-as-you-go extra usage,
-// from the OAuth usage endpoint with OpenCode's "anthropic" login.
+// Package anthropic reports Claude Pro/Max subscription usage: every limit
+// the OAuth usage endpoint lists (5-hour, 7-day, per-model and per-surface
+// weekly limits, the one that binds now marked), dollar credit grants and
+// pay-as-you-go extra usage as money, with OpenCode's "anthropic" login.
+// The profile endpoint, queried beside it, names the account (its e-mail)
+// and the plan.
 //
 // An expired access token is reported, never refreshed: Claude's refresh
 // tokens rotate on use, and spending one here would log OpenCode out.
@@ -12,8 +15,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/tidwall/gjson"
 
@@ -27,6 +28,7 @@ const (
 	baseSetting = "anthropic_base_url"
 	defaultBase = "https://api.anthropic.com"
 	usagePath   = "/api/oauth/usage"
+	profilePath = "/api/oauth/profile"
 	authKey     = "anthropic"
 	defaultName = "Claude"
 )
@@ -119,11 +121,27 @@ func (p *Provider) Fetch(ctx context.Context, t quota.Target) (quota.Account, er
 	if err != nil {
 		return quota.Account{}, err
 	}
+	pu, err := p.d.Endpoint(baseSetting, defaultBase, profilePath)
+	if err != nil {
+		return quota.Account{}, err
+	}
 	h := http.Header{}
 	h.Set("Authorization", "Bearer "+c.access)
 	h.Set("Anthropic-Beta", "oauth-2025-04-20")
 	h.Set("Accept", "application/json")
 	h.Set("User-Agent", "claude-cli/2.1.0 (external, cli)")
+	// The profile (e-mail, plan) is fetched beside the usage, not after
+	// it; it only names the account, so its failure is ignored.
+	profc := make(chan profile, 1)
+	pctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		var pr profile
+		if resp, err := p.d.HTTP.Get(pctx, pu, h.Clone()); err == nil {
+			pr = parseProfile(resp.Body)
+		}
+		profc <- pr
+	}()
 	resp, err := p.d.HTTP.GetRetry(ctx, u, h)
 	if err != nil {
 		return quota.Account{}, classify(err)
@@ -138,6 +156,15 @@ func (p *Provider) Fetch(ctx context.Context, t quota.Target) (quota.Account, er
 		errors.As(err, &qe)
 		return quota.Account{}, httpx.Malformed(resp, qe.Detail)
 	}
+	var pr profile
+	select {
+	case pr = <-profc:
+	case <-ctx.Done():
+	}
+	if pr.email != "" {
+		acct.Name = pr.email
+	}
+	acct.Plan = pr.plan
 	return acct, nil
 }
 
@@ -164,98 +191,39 @@ func classify(err error) error {
 	return qe
 }
 
-// parseUsage reads the /api/oauth/usage body. Utilizations are percent
-// used (0–100); name is the account name unless the body carries an
-// e-mail.
-func parseUsage(body []byte, name string) (quota.Account, error) {
-	if !gjson.ValidBytes(body) {
-		return quota.Account{}, &quota.Error{Kind: quota.KindMalformed, Detail: "not JSON"}
+// profile is what /api/oauth/profile tells about the account.
+type profile struct {
+	email string
+	plan  string
+}
+
+// parseProfile reads account.email and the plan from a profile body
+// (organization.organization_type "claude_max", rate_limit_tier
+// "default_claude_max_5x" give "max 5x"). A body it cannot read gives the
+// zero profile.
+func parseProfile(body []byte) profile {
+	if jsonval.CheckDepth(body, jsonval.MaxDepth) != nil || !gjson.ValidBytes(body) {
+		return profile{}
 	}
 	root := gjson.ParseBytes(body)
-	if !root.IsObject() || (!root.Get("five_hour").Exists() && !root.Get("seven_day").Exists()) {
-		return quota.Account{}, &quota.Error{Kind: quota.KindMalformed, Detail: "no five_hour or seven_day"}
+	var pr profile
+	if e := cleanName(root.Get("account.email").String()); strings.Contains(e, "@") {
+		pr.email = e
 	}
-	acct := quota.Account{Name: name}
-	for _, k := range []string{"email", "account.email", "account.email_address"} {
-		if v := strings.TrimSpace(root.Get(k).String()); v != "" {
-			acct.Name = v
-			break
+	org := strings.ToLower(cleanName(root.Get("organization.organization_type").String()))
+	switch plan, ok := strings.CutPrefix(org, "claude_"); {
+	case ok && plan != "":
+		pr.plan = plan
+	case root.Get("account.has_claude_max").Type == gjson.True:
+		pr.plan = "max"
+	case root.Get("account.has_claude_pro").Type == gjson.True:
+		pr.plan = "pro"
+	}
+	tier := root.Get("organization.rate_limit_tier").String()
+	for _, x := range []string{"5x", "20x"} {
+		if pr.plan == "max" && strings.HasSuffix(tier, "_"+x) {
+			pr.plan += " " + x
 		}
 	}
-	const week = 7 * 24 * time.Hour
-	if w, ok := window(root.Get("five_hour"), quota.KindRate, 5*time.Hour, ""); ok {
-		acct.Windows = append(acct.Windows, w)
-	}
-	if w, ok := window(root.Get("seven_day"), quota.KindRate, week, ""); ok {
-		acct.Windows = append(acct.Windows, w)
-	}
-	root.ForEach(func(k, v gjson.Result) bool {
-		if suffix, ok := strings.CutPrefix(k.String(), "seven_day_"); ok && suffix != "" {
-			if w, ok := window(v, quota.KindModel, week, titleCase(suffix)); ok {
-				acct.Windows = append(acct.Windows, w)
-			}
-		}
-		return true
-	})
-	if x := root.Get("extra_usage"); x.IsObject() && x.Get("is_enabled").Bool() {
-		acct.Windows = append(acct.Windows, extraUsage(x))
-		if cur := strings.TrimSpace(x.Get("currency").String()); cur != "" {
-			acct.Credits = &quota.Credits{Currency: cur}
-		}
-	}
-	return acct, nil
-}
-
-// window reads one {utilization, resets_at} object; null means the
-// window does not apply to this plan.
-func window(v gjson.Result, kind quota.WindowKind, period time.Duration, name string) (quota.Window, bool) {
-	if !v.IsObject() {
-		return quota.Window{}, false
-	}
-	w := quota.Window{Kind: kind, Period: period, Name: name}
-	if u := v.Get("utilization"); u.Type == gjson.Number && jsonval.Finite(u.Float()) {
-		w.UsedPct = u.Float()
-	} else {
-		w.NoData = true
-	}
-	if t, err := time.Parse(time.RFC3339Nano, v.Get("resets_at").String()); err == nil {
-		w.ResetAt = t.UTC()
-	}
-	return w, true
-}
-
-// extraUsage reads the pay-as-you-go block as reported (credits, in the
-// unit the API uses); without a monthly limit it has no cap.
-func extraUsage(x gjson.Result) quota.Window {
-	w := quota.Window{Kind: quota.KindExtraUsage, Unit: "credits"}
-	if u := x.Get("used_credits"); u.Type == gjson.Number && jsonval.Finite(u.Float()) {
-		used := u.Float()
-		w.Used = &used
-	}
-	if l := x.Get("monthly_limit"); l.Type == gjson.Number && jsonval.Finite(l.Float()) {
-		limit := l.Float()
-		w.Limit = &limit
-	}
-	switch u := x.Get("utilization"); {
-	case u.Type == gjson.Number && jsonval.Finite(u.Float()):
-		w.UsedPct = u.Float()
-	case w.Used != nil && w.Limit != nil && *w.Limit > 0:
-		w.UsedPct = *w.Used / *w.Limit * 100
-	case w.Limit == nil:
-		w.Unlimited = true
-	default:
-		w.NoData = true
-	}
-	return w
-}
-
-// titleCase turns an upstream key suffix ("oauth_apps") into the
-// display name the API implies ("Oauth Apps").
-func titleCase(s string) string {
-	parts := strings.FieldsFunc(s, func(r rune) bool { return r == '_' || r == '-' })
-	for i, p := range parts {
-		r, n := utf8.DecodeRuneInString(p)
-		parts[i] = string(unicode.ToUpper(r)) + p[n:]
-	}
-	return strings.Join(parts, " ")
+	return pr
 }

@@ -2,11 +2,11 @@ package anthropic
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -33,94 +33,20 @@ func readTestdata(t testing.TB, name string) []byte {
 	return b
 }
 
-func f64(v float64) *float64 { return &v }
-
 // replay writes the recorded response testdata/file.
 func replay(t testing.TB, w http.ResponseWriter, file string) {
 	providertest.Replay(t, w, filepath.Join("testdata", file))
 }
 
-func TestParseUsage(t *testing.T) {
-	const week = 7 * 24 * time.Hour
-	reset7 := time.Date(2026, 11, 27, 8, 59, 59, 943679000, time.UTC)
-	tests := []struct {
-		file string
-		want quota.Account
-	}{
-		{file: "usage_models.json", want: quota.Account{
-			Name: "Claude",
-			Windows: []quota.Window{
-				{Kind: quota.KindRate, Period: 5 * time.Hour, UsedPct: 37, ResetAt: time.Date(2026, 11, 23, 14, 59, 59, 943648000, time.UTC)},
-				{Kind: quota.KindRate, Period: week, UsedPct: 61, ResetAt: reset7},
-				{Kind: quota.KindModel, Period: week, Name: "Oauth Apps", UsedPct: 4, ResetAt: reset7},
-				{Kind: quota.KindModel, Period: week, Name: "Sonnet", UsedPct: 22, ResetAt: reset7},
-				{Kind: quota.KindModel, Period: week, Name: "Routines", UsedPct: 0},
-				{Kind: quota.KindModel, Period: week, Name: "Claude Design", UsedPct: 9.5, ResetAt: time.Date(2026, 11, 27, 8, 59, 59, 0, time.UTC)},
-				{Kind: quota.KindExtraUsage, Unit: "credits", Used: f64(1234), Limit: f64(5000), UsedPct: 24.68},
-			},
-			Credits: &quota.Credits{Currency: "USD"},
-		}},
-		{file: "usage_basic.json", want: quota.Account{
-			Name: "Claude",
-			Windows: []quota.Window{
-				{Kind: quota.KindRate, Period: 5 * time.Hour, UsedPct: 25, ResetAt: time.Date(2026, 2, 19, 15, 30, 0, 0, time.UTC)},
-				{Kind: quota.KindRate, Period: week, UsedPct: 40, ResetAt: time.Date(2026, 2, 25, 9, 0, 0, 0, time.UTC)},
-				{Kind: quota.KindModel, Period: week, Name: "Sonnet", UsedPct: 12, ResetAt: time.Date(2026, 2, 25, 9, 0, 0, 0, time.UTC)},
-			},
-		}},
-		{file: "usage_idle.json", want: quota.Account{
-			Name: "Claude",
-			Windows: []quota.Window{
-				{Kind: quota.KindRate, Period: 5 * time.Hour},
-				{Kind: quota.KindRate, Period: week, UsedPct: 100, ResetAt: time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)},
-				{Kind: quota.KindModel, Period: week, Name: "Opus", NoData: true},
-				{Kind: quota.KindExtraUsage, Unit: "credits", Used: f64(0), Unlimited: true},
-			},
-			Credits: &quota.Credits{Currency: "EUR"},
-		}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.file, func(t *testing.T) {
-			got, err := parseUsage(readTestdata(t, tc.file), "Claude")
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(got, tc.want) {
-				t.Fatalf("got  %+v\nwant %+v", got, tc.want)
-			}
-		})
-	}
-}
-
-func TestParseUsageEmail(t *testing.T) {
-	got, err := parseUsage([]byte(`{"five_hour":null,"seven_day":null,"account":{"email_address":"dev@example.com"}}`), "Claude")
-	if err != nil || got.Name != "dev@example.com" || len(got.Windows) != 0 {
-		t.Fatalf("got %+v, %v", got, err)
-	}
-}
-
-func TestParseUsageMalformed(t *testing.T) {
-	for _, body := range []string{``, `{}`, `[]`, `null`, `{"error":"x"}`, `<html>`} {
-		if _, err := parseUsage([]byte(body), "Claude"); quota.KindOf(err) != quota.KindMalformed {
-			t.Errorf("%q: got %v, want malformed", body, err)
-		}
-	}
-}
-
-func TestTitleCase(t *testing.T) {
-	for in, want := range map[string]string{"opus": "Opus", "oauth_apps": "Oauth Apps", "claude-design": "Claude Design", "_x__y_": "X Y", "été": "Été"} {
-		if got := titleCase(in); got != want {
-			t.Errorf("titleCase(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 type env struct {
-	p     *Provider
-	reqs  atomic.Int32
-	mu    sync.Mutex
-	last  *http.Request
-	answr string
+	p       *Provider
+	reqs    atomic.Int32 // usage requests
+	mu      sync.Mutex
+	last    *http.Request // last usage request
+	profReq *http.Request // last profile request
+	answr   string
+	// profile is the recorded profile answer; empty answers 404.
+	profile string
 }
 
 // newEnv builds a provider over a temp home with auth.json content (none
@@ -137,12 +63,21 @@ func newEnv(t *testing.T, authJSON, file string) *env {
 			t.Fatal(err)
 		}
 	}
-	e := &env{answr: file}
+	e := &env{answr: file, profile: "profile_max.json"}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		e.reqs.Add(1)
 		e.mu.Lock()
+		defer e.mu.Unlock()
+		if r.URL.Path == "/api/oauth/profile" {
+			e.profReq = r.Clone(context.Background())
+			if e.profile == "" {
+				http.NotFound(w, r)
+				return
+			}
+			replay(t, w, e.profile)
+			return
+		}
+		e.reqs.Add(1)
 		e.last = r.Clone(context.Background())
-		e.mu.Unlock()
 		replay(t, w, e.answr)
 	}))
 	t.Cleanup(srv.Close)
@@ -182,27 +117,34 @@ func (e *env) run(t *testing.T) (quota.Account, error) {
 const validAuth = `{"anthropic":{"type":"oauth","access":"` + canaryAccess + `","refresh":"sk-ant-ort01-CANARY-anthropic-refresh","expires":1795438800000}}`
 
 func TestFetch(t *testing.T) {
-	e := newEnv(t, validAuth, "usage_models.json")
+	e := newEnv(t, validAuth, "usage_out_of_credits_eur.json")
 	acct, err := e.run(t)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if acct.Name != "Claude" || len(acct.Windows) != 7 || acct.Credits.Currency != "USD" {
+	if acct.Name != "max@example.com" || acct.Plan != "max 5x" || len(acct.Windows) != 4 || acct.Credits != nil {
 		t.Fatalf("account %+v", acct)
 	}
-	r := e.last
-	if r.Method != http.MethodGet || r.URL.Path != "/api/oauth/usage" {
-		t.Errorf("request %s %s", r.Method, r.URL.Path)
-	}
-	for k, v := range map[string]string{
-		"Authorization":  "Bearer " + canaryAccess,
-		"Anthropic-Beta": "oauth-2025-04-20",
-		"Accept":         "application/json",
-		"User-Agent":     "claude-cli/2.1.0 (external, cli)",
-	} {
-		if got := r.Header.Get(k); got != v {
-			t.Errorf("%s = %q, want %q", k, got, v)
+	for _, r := range []*http.Request{e.last, e.profReq} {
+		if r == nil {
+			t.Fatal("missing request")
 		}
+		if r.Method != http.MethodGet {
+			t.Errorf("request %s %s", r.Method, r.URL.Path)
+		}
+		for k, v := range map[string]string{
+			"Authorization":  "Bearer " + canaryAccess,
+			"Anthropic-Beta": "oauth-2025-04-20",
+			"Accept":         "application/json",
+			"User-Agent":     "claude-cli/2.1.0 (external, cli)",
+		} {
+			if got := r.Header.Get(k); got != v {
+				t.Errorf("%s %s = %q, want %q", r.URL.Path, k, got, v)
+			}
+		}
+	}
+	if e.last.URL.Path != "/api/oauth/usage" || e.profReq.URL.Path != "/api/oauth/profile" {
+		t.Errorf("paths %s, %s", e.last.URL.Path, e.profReq.URL.Path)
 	}
 	info := e.p.Info()
 	if !info.Configured || info.ID != quota.Anthropic || len(info.Sources) != 1 {
@@ -210,11 +152,23 @@ func TestFetch(t *testing.T) {
 	}
 }
 
-func TestAccountNameFromAuth(t *testing.T) {
-	e := newEnv(t, `{"anthropic":{"type":"oauth","access":"`+canaryAccess+`","expires":0,"email":"dev@example.com"}}`, "usage_basic.json")
-	acct, err := e.run(t)
-	if err != nil || acct.Name != "dev@example.com" {
-		t.Fatalf("got %+v, %v", acct, err)
+// A profile that fails (404, a server error, HTML) never fails the
+// account: the name falls back to the auth.json e-mail, then "Claude".
+func TestProfileFailureKeepsAccount(t *testing.T) {
+	for _, prof := range []string{"", "err_401_expired.http", "usage_bad.json", "err_429.http"} {
+		t.Run(prof, func(t *testing.T) {
+			e := newEnv(t, `{"anthropic":{"type":"oauth","access":"`+canaryAccess+`","expires":0,"email":"dev@example.com"}}`, "usage_legacy.json")
+			e.profile = prof
+			acct, err := e.run(t)
+			if err != nil || acct.Name != "dev@example.com" || acct.Plan != "" || len(acct.Windows) != 3 {
+				t.Fatalf("got %+v, %v", acct, err)
+			}
+			e = newEnv(t, validAuth, "usage_legacy.json")
+			e.profile = prof
+			if acct, err = e.run(t); err != nil || acct.Name != "Claude" {
+				t.Fatalf("got %+v, %v", acct, err)
+			}
+		})
 	}
 }
 
@@ -232,7 +186,7 @@ func TestNoRequestCases(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			e := newEnv(t, tc.auth, "usage_models.json")
+			e := newEnv(t, tc.auth, "usage_limits_fable.json")
 			acct, err := e.run(t)
 			qe := quota.AsError(err)
 			if qe == nil || qe.Kind != tc.kind || qe.Field != tc.field || !strings.HasSuffix(qe.Path, "auth.json") || acct.Name != "Claude" {
@@ -251,7 +205,7 @@ func TestNoRequestCases(t *testing.T) {
 // TestFetchExpiredSinceDiscover checks a target that expired after
 // Discover makes no request either.
 func TestFetchExpiredSinceDiscover(t *testing.T) {
-	e := newEnv(t, validAuth, "usage_models.json")
+	e := newEnv(t, validAuth, "usage_limits_fable.json")
 	targets, err := e.p.Discover(context.Background())
 	if err != nil || targets[0].Err != nil {
 		t.Fatal(err, targets)
@@ -268,7 +222,7 @@ func TestFetchExpiredSinceDiscover(t *testing.T) {
 func TestNotConfigured(t *testing.T) {
 	for name, authJSON := range map[string]string{"no file": "", "no key": `{"openai":{"type":"oauth","access":"x"}}`, "null key": `{"anthropic":null}`} {
 		t.Run(name, func(t *testing.T) {
-			e := newEnv(t, authJSON, "usage_models.json")
+			e := newEnv(t, authJSON, "usage_limits_fable.json")
 			if _, err := e.p.Discover(context.Background()); err != quota.ErrNotConfigured {
 				t.Fatalf("got %v", err)
 			}
@@ -290,7 +244,7 @@ func TestUpstreamErrors(t *testing.T) {
 		{"err_429_long.http", quota.KindRateLimited, time.Hour, "Rate limited"},
 		{"err_401_expired.http", quota.KindTokenExpired, 0, "OAuth token has expired"},
 		{"err_403_scope.http", quota.KindForbidden, 0, "user:profile"},
-		{"usage_bad.json", quota.KindMalformed, 0, "no five_hour or seven_day"},
+		{"usage_bad.json", quota.KindMalformed, 0, "no five_hour, seven_day or limits"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
@@ -302,6 +256,44 @@ func TestUpstreamErrors(t *testing.T) {
 			}
 			if strings.Contains(qe.Error(), "CANARY") {
 				t.Fatalf("error leaks a secret: %v", qe)
+			}
+		})
+	}
+}
+
+// An upstream that echoes the access token back (in names, the e-mail,
+// an error message) never gets it into the account or the error.
+func TestEchoedTokenNeverShown(t *testing.T) {
+	for _, status := range []int{200, 401, 403} {
+		t.Run(http.StatusText(status), func(t *testing.T) {
+			e := newEnv(t, validAuth, "usage_legacy.json")
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				tok := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+				if r.URL.Path == "/api/oauth/profile" {
+					_, _ = w.Write([]byte(`{"account":{"email":"` + tok + `@example.com"},"organization":{"organization_type":"claude_` + tok + `"}}`))
+					return
+				}
+				if status != 200 {
+					w.WriteHeader(status)
+					_, _ = w.Write([]byte(`{"type":"error","error":{"type":"x","message":"bad token ` + tok + `"}}`))
+					return
+				}
+				_, _ = w.Write([]byte(`{"limits":[{"kind":"weekly_scoped","percent":5,"scope":{"model":{"display_name":"` + tok + `"},"surface":"` + tok + `"}}],
+					"extra_usage":{"is_enabled":false,"disabled_reason":"` + tok + `"},"email":"` + tok + `"}`))
+			}))
+			t.Cleanup(srv.Close)
+			e.p.d.Settings.Getenv = func(k string) string {
+				if k == "MYSTATUS_ANTHROPIC_BASE_URL" {
+					return srv.URL
+				}
+				return ""
+			}
+			acct, err := e.run(t)
+			if s := fmt.Sprintf("%+v %v %#v", acct, err, err); strings.Contains(s, "CANARY") {
+				t.Fatalf("token echoed into the result: %s", s)
+			}
+			if status == 200 && (err != nil || len(acct.Windows) != 2) {
+				t.Fatalf("got %+v, %v", acct, err)
 			}
 		})
 	}
