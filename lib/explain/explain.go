@@ -14,7 +14,10 @@
 //
 // Steps may be specialised, most specific first:
 // "error.<k>.steps.<platform>.<variant>", then "error.<k>.steps.<platform>",
-// then "error.<k>.steps". The variant names the credential source the error
+// then "error.<k>.steps". A [quota.Error] Code listed in [CodeMessages]
+// ("error.<k>.meaning.<code>", "error.<k>.steps.<code>") wins over both:
+// it names a different problem of the same kind. The variant names the
+// credential source the error
 // is about, derived from its Path: "pat" for copilot-quota-token.json and
 // "manager" for a file of Antigravity-Manager's store.
 //
@@ -29,6 +32,7 @@ package explain
 import (
 	"errors"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -67,8 +71,8 @@ func Explain(loc *i18n.Localizer, p quota.PlatformID, err error, paths auth.Path
 	x := Explanation{
 		Kind:    k,
 		Title:   loc.T("error."+string(k)+".title", data),
-		Meaning: loc.T("error."+string(k)+".meaning", data),
-		Steps:   Lines(loc.T(stepsID(k, p, variant(e.Path, paths)), data)),
+		Meaning: loc.T(codeID("error."+string(k)+".meaning", e.Code), data),
+		Steps:   Lines(loc.T(codeID(stepsID(k, p, variant(e.Path, paths)), e.Code), data)),
 	}
 	detail := e.Detail
 	var qe *quota.Error
@@ -78,6 +82,32 @@ func Explain(loc *i18n.Localizer, p quota.PlatformID, err error, paths auth.Path
 	}
 	x.Detail = httpx.Truncate(Scrub(detail), DetailLen)
 	return x
+}
+
+// CodeMessages are the quota.Error codes with messages of their own
+// ("error.<kind>.meaning.<code>", "error.<kind>.steps.<code>"). Codes are
+// listed so that an upstream's own code never picks a message by chance.
+var CodeMessages = []string{
+	"oauth_client_incomplete", // antigravity.CodeClientIncomplete
+	"token_invalidated",       // openai: a 401 for a login revoked server-side
+	"token_revoked",           // openai: the same, as Codex names it
+}
+
+// codeID specialises a message by the error's Code when the catalogs have
+// "<id>.<code>" (e.g. a bad_config that is not about a base URL), and
+// keeps id otherwise. For steps, a code message wins over the platform's.
+func codeID(id, code string) string {
+	if !slices.Contains(CodeMessages, code) {
+		return id
+	}
+	base := id
+	if i := strings.Index(id, ".steps"); i >= 0 {
+		base = id[:i+len(".steps")]
+	}
+	if i18n.Has(base + "." + code) {
+		return base + "." + code
+	}
+	return id
 }
 
 // stepsID picks the most specific steps message the catalogs define.

@@ -22,7 +22,7 @@ type ocAccount struct {
 // OpenCode Antigravity auth plugin). Accounts with "enabled": false are
 // left out; an absent accounts list is no accounts, not an error.
 func parseAccountsFile(data []byte) ([]ocAccount, error) {
-	if !gjson.ValidBytes(data) {
+	if checkBody(data) != nil {
 		return nil, errShape
 	}
 	root := gjson.ParseBytes(data)
@@ -62,6 +62,9 @@ type amAccount struct {
 	Refresh string
 	Expiry  time.Time // zero when unknown
 	Project string
+	// ClientKey is token.oauth_client_key, the OAuth client that minted
+	// the refresh token.
+	ClientKey string
 
 	Disabled       bool
 	DisabledReason string
@@ -79,7 +82,7 @@ type amAccount struct {
 
 // parseAMAccount reads one Antigravity-Manager account file.
 func parseAMAccount(data []byte) (*amAccount, error) {
-	if !gjson.ValidBytes(data) {
+	if checkBody(data) != nil {
 		return nil, errShape
 	}
 	root := gjson.ParseBytes(data)
@@ -96,6 +99,7 @@ func parseAMAccount(data []byte) (*amAccount, error) {
 		Refresh:           str(tok.Get("refresh_token")),
 		Expiry:            epoch(tok.Get("expiry_timestamp")),
 		Project:           str(tok.Get("project_id")),
+		ClientKey:         str(tok.Get("oauth_client_key")),
 		Disabled:          root.Get("disabled").Bool(),
 		DisabledReason:    str(root.Get("disabled_reason")),
 		DisabledAt:        epoch(root.Get("disabled_at")),

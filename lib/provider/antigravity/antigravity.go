@@ -6,9 +6,10 @@
 // buckets.
 //
 // Access tokens stored by Antigravity-Manager are used while valid;
-// otherwise one is minted in memory from the refresh token with the
-// Google OAuth client the user configured (Google refresh tokens do not
-// rotate, so nothing is written back).
+// otherwise one is minted in memory from the refresh token with the public
+// OAuth client that minted it (built in, see clients.go; settings may
+// override it). Google refresh tokens do not rotate, so nothing is written
+// back.
 package antigravity
 
 import (
@@ -21,8 +22,6 @@ import (
 	"strings"
 	"sync"
 	"unicode"
-
-	"golang.org/x/sync/singleflight"
 
 	"github.com/mystatus/mystatus/lib/httpx"
 	"github.com/mystatus/mystatus/lib/provider"
@@ -54,13 +53,14 @@ const (
 )
 
 // Provider is the Google Antigravity platform. It is safe for concurrent
-// use and meant to be kept: it caches minted access tokens.
+// use and meant to be kept: it caches minted access tokens and the
+// projects loadCodeAssist resolved.
 type Provider struct {
 	d provider.Deps
 
-	mu     sync.Mutex
-	tokens map[string]minted // by sha256 of the refresh token
-	mints  singleflight.Group
+	mu       sync.Mutex
+	tokens   map[string]tokenEntry // by sha256 of the refresh token
+	projects map[string]string     // resolved project by lower-cased e-mail
 
 	// pause waits before re-reading a manager file that did not parse.
 	pause func(context.Context)
@@ -71,9 +71,10 @@ var _ quota.Provider = (*Provider)(nil)
 // New returns the Antigravity provider.
 func New(d provider.Deps) *Provider {
 	return &Provider{
-		d:      d,
-		tokens: map[string]minted{},
-		pause:  func(ctx context.Context) { sleep(ctx, reparseDelay) },
+		d:        d,
+		tokens:   map[string]tokenEntry{},
+		projects: map[string]string{},
+		pause:    func(ctx context.Context) { sleep(ctx, reparseDelay) },
 	}
 }
 
@@ -109,9 +110,13 @@ func (p *Provider) bases() ([]string, string) {
 	return strings.FieldsFunc(v, func(r rune) bool { return r == ',' || unicode.IsSpace(r) }), src
 }
 
-// Fetch queries one account: the model families first (trying each Cloud
-// Code host on 429, 5xx or network failure), then, best effort on the
-// host that answered, the quota buckets and the plan.
+// Fetch queries one account. Once the access token is there, one round
+// of requests runs side by side: fetchAvailableModels (the model
+// families), retrieveUserQuotaSummary (the 5-hour and weekly buckets) and
+// loadCodeAssist (the plan), each trying the Cloud Code hosts in turn on
+// 429, 5xx or a network failure. An account without a project id first
+// asks loadCodeAssist for it, as the Antigravity tools do; the answer is
+// remembered for later fetches.
 func (p *Provider) Fetch(ctx context.Context, t quota.Target) (quota.Account, error) {
 	acct := quota.Account{Name: t.Name}
 	if t.Err != nil {
@@ -128,56 +133,111 @@ func (p *Provider) Fetch(ctx context.Context, t quota.Target) (quota.Account, er
 	if err != nil {
 		return acct, err
 	}
-	body, _ := json.Marshal(map[string]string{"project": c.project})
-	resp, base, err := p.models(ctx, tok, body)
-	if quota.KindOf(err) == quota.KindUnauthorized && c.refresh != "" {
+	r := p.round(ctx, c, tok)
+	if quota.KindOf(r.err) == quota.KindUnauthorized && c.refresh != "" {
 		// The token was rejected before its expiry: mint a new one once.
-		// Without a configured client the rejection itself is the news.
+		// With an unusable client override the rejection itself is the news.
 		tok2, err2 := p.accessToken(ctx, c, true)
 		if err2 != nil && quota.KindOf(err2) != quota.KindBadConfig {
 			return acct, err2
 		}
 		if err2 == nil {
-			tok = tok2
-			resp, base, err = p.models(ctx, tok, body)
+			r = p.round(ctx, c, tok2)
 		}
 	}
-	if err != nil {
-		return acct, err
+	if r.err != nil {
+		return acct, r.err
 	}
-	windows, err := parseModels(resp.Body)
-	if err != nil {
-		return acct, httpx.Malformed(resp, err.Error())
-	}
-
-	var (
-		wg      sync.WaitGroup
-		buckets []quota.Window
-	)
-	wg.Go(func() {
-		if r, err := p.post(ctx, base, pathSummary, tok, body); err == nil {
-			buckets, _ = parseSummary(r.Body)
-		}
-	})
-	wg.Go(func() {
-		if r, err := p.post(ctx, base, pathAssist, tok, []byte(`{"metadata":{"ideType":"ANTIGRAVITY"}}`)); err == nil {
-			acct.Plan = parsePlan(r.Body)
-		}
-	})
-	wg.Wait()
-	acct.Windows = append(windows, buckets...)
+	acct.Plan = r.plan
+	acct.Windows = append(r.models, r.buckets...)
 	return acct, nil
 }
 
-// models calls fetchAvailableModels on each host in turn and returns the
-// first success with the host that gave it.
-func (p *Provider) models(ctx context.Context, tok string, body []byte) (*httpx.Response, string, error) {
+// roundResult is what one round of Cloud Code requests gave. err is the
+// account's failure (fetchAvailableModels, or the project lookup); the
+// summary and the plan are best effort.
+type roundResult struct {
+	models, buckets []quota.Window
+	plan            string
+	err             error
+}
+
+// assistBody is the loadCodeAssist request Antigravity itself sends.
+var assistBody = []byte(`{"metadata":{"ideType":"ANTIGRAVITY"}}`)
+
+// round runs the account's requests with token tok.
+func (p *Provider) round(ctx context.Context, c *cred, tok string) roundResult {
+	var r roundResult
+	project := c.project
+	if project == "" {
+		project = p.knownProject(c.email)
+	}
+	var wg sync.WaitGroup
+	if project == "" {
+		// The other two calls need the project: this one comes first.
+		resp, err := p.call(ctx, pathAssist, tok, assistBody)
+		if err != nil {
+			r.err = err
+			return r
+		}
+		a, err := parseAssist(resp.Body)
+		if err != nil {
+			r.err = httpx.Malformed(resp, err.Error())
+			return r
+		}
+		if a.project == "" {
+			r.err = &quota.Error{Kind: quota.KindProjectMissing, URL: resp.URL, Reason: a.tier}
+			return r
+		}
+		project, r.plan = a.project, a.plan
+		p.rememberProject(c.email, project)
+	} else {
+		wg.Go(func() {
+			if resp, err := p.call(ctx, pathAssist, tok, assistBody); err == nil {
+				if a, err := parseAssist(resp.Body); err == nil {
+					r.plan = a.plan
+				}
+			}
+		})
+	}
+	body, _ := json.Marshal(map[string]string{"project": project})
+	wg.Go(func() {
+		if resp, err := p.call(ctx, pathSummary, tok, body); err == nil {
+			r.buckets, _ = parseSummary(resp.Body)
+		}
+	})
+	resp, err := p.call(ctx, pathModels, tok, body)
+	if err == nil {
+		if r.models, err = parseModels(resp.Body); err != nil {
+			err = httpx.Malformed(resp, err.Error())
+		}
+	}
+	r.err = err
+	wg.Wait()
+	return r
+}
+
+func (p *Provider) knownProject(email string) string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.projects[strings.ToLower(email)]
+}
+
+func (p *Provider) rememberProject(email, project string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.projects[strings.ToLower(email)] = project
+}
+
+// call sends one Cloud Code request to each host in turn and returns the
+// first success; after a definite answer (4xx other than 429) it stops.
+func (p *Provider) call(ctx context.Context, path, tok string, body []byte) (*httpx.Response, error) {
 	bases, src := p.bases()
 	var last error
 	for _, base := range bases {
-		r, err := p.post(ctx, base, pathModels, tok, body)
+		r, err := p.post(ctx, base, path, tok, body)
 		if err == nil {
-			return r, base, nil
+			return r, nil
 		}
 		last = err
 		if ctx.Err() != nil || !nextBase(err) {
@@ -187,7 +247,7 @@ func (p *Provider) models(ctx context.Context, tok string, body []byte) (*httpx.
 	if last == nil {
 		last = &quota.Error{Kind: quota.KindBadConfig, Field: src}
 	}
-	return nil, "", httpx.FromStatus(last)
+	return nil, httpx.FromStatus(last)
 }
 
 // nextBase reports whether another host may answer: after a rate limit, a

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/mystatus/mystatus/i18n"
+	"github.com/mystatus/mystatus/lib/explain"
+	"github.com/mystatus/mystatus/lib/quota"
 )
 
 // TestFactCatalog renders the proxy-disabled fact in every language, with
@@ -32,5 +34,44 @@ func TestFactCatalog(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestNameCatalog checks that the family names mystatus gives exist in
+// every language and that zh and fr translate them.
+func TestNameCatalog(t *testing.T) {
+	for _, id := range []string{NameClaudeGPT, NameOther} {
+		if !i18n.Has(id) {
+			t.Fatalf("catalog lacks %s", id)
+		}
+		en := i18n.New("en").T(id, nil)
+		for _, lang := range []string{"zh", "fr"} {
+			if s := i18n.New(lang).T(id, nil); s == id || s == en {
+				t.Errorf("%s %s = %q: not translated", lang, id, s)
+			}
+		}
+	}
+}
+
+// TestClientErrorExplained checks that an incomplete client override is
+// explained as such in every language, never as a bad base URL.
+func TestClientErrorExplained(t *testing.T) {
+	p := newProvider(homePaths(t.TempDir()), map[string]string{"MYSTATUS_GOOGLE_CLIENT_ID": "x.apps.googleusercontent.com"})
+	err := ClientProblem(p)
+	if err == nil {
+		t.Fatal("no problem reported for an id without a secret")
+	}
+	for _, lang := range i18n.Languages {
+		x := explain.Explain(i18n.New(lang), quota.Antigravity, err, p.d.Auth.Paths)
+		all := x.Title + x.Meaning + strings.Join(x.Steps, "\n")
+		if strings.Contains(all, "/v1/v1") || !strings.Contains(x.Meaning, "MYSTATUS_GOOGLE_CLIENT_SECRET") ||
+			!strings.Contains(x.Meaning, "MYSTATUS_GOOGLE_CLIENT_ID") {
+			t.Errorf("%s: %+v", lang, x)
+		}
+	}
+	// A project-less answer names the tier.
+	x := explain.Explain(i18n.New("fr"), quota.Antigravity, &quota.Error{Kind: quota.KindProjectMissing, Reason: "free-tier"}, p.d.Auth.Paths)
+	if !strings.Contains(x.Meaning, "free-tier") {
+		t.Errorf("project missing: %q lacks the tier", x.Meaning)
 	}
 }

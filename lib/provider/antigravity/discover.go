@@ -40,9 +40,12 @@ type cred struct {
 	refresh string
 	access  string
 	expiry  time.Time
-	project string
-	source  string
-	facts   []quota.Fact
+	project string // "" until loadCodeAssist resolves it
+	// clientKey is Antigravity-Manager's token.oauth_client_key: the OAuth
+	// client that minted the refresh token ("" for Antigravity's).
+	clientKey string
+	source    string
+	facts     []quota.Fact
 }
 
 // accessValid reports whether the stored access token can be used as is.
@@ -281,11 +284,9 @@ func ocCandidate(path string, a ocAccount) candidate {
 	}
 	c := &cred{email: a.Email, refresh: a.Refresh, project: a.Project, source: sourceOpenCode}
 	t := quota.Target{Key: "antigravity:" + strings.ToLower(a.Email), Name: a.Email, Data: c}
-	switch {
-	case a.Refresh == "":
+	// An account without a project id is resolved by Fetch.
+	if a.Refresh == "" {
 		t.Err = &quota.Error{Kind: quota.KindFieldMissing, Path: path, Field: "refreshToken"}
-	case a.Project == "":
-		t.Err = &quota.Error{Kind: quota.KindProjectMissing, Path: path, Field: "projectId"}
 	}
 	return candidate{email: strings.ToLower(a.Email), t: t, rank: rank(t, c, time.Time{})}
 }
@@ -295,12 +296,13 @@ func amCandidate(path string, a *amAccount, now time.Time) candidate {
 		return candidate{t: fileTarget(path, &quota.Error{Kind: quota.KindFieldMissing, Path: path, Field: "email"})}
 	}
 	c := &cred{
-		email:   a.Email,
-		refresh: a.Refresh,
-		access:  a.Access,
-		expiry:  a.Expiry,
-		project: a.Project,
-		source:  sourceManager,
+		email:     a.Email,
+		refresh:   a.Refresh,
+		access:    a.Access,
+		expiry:    a.Expiry,
+		project:   a.Project,
+		clientKey: a.ClientKey,
+		source:    sourceManager,
 	}
 	if a.ProxyDisabled {
 		data := map[string]any{}
@@ -326,8 +328,6 @@ func amCandidate(path string, a *amAccount, now time.Time) candidate {
 			Reason: httpx.Truncate(a.ValidationReason, httpx.DetailLen)}
 	case a.Refresh == "" && !c.accessValid(now):
 		t.Err = &quota.Error{Kind: quota.KindFieldMissing, Path: path, Field: "token.refresh_token"}
-	case a.Project == "":
-		t.Err = &quota.Error{Kind: quota.KindProjectMissing, Path: path, Field: "token.project_id"}
 	}
 	return candidate{email: strings.ToLower(a.Email), t: t, rank: rank(t, c, now)}
 }

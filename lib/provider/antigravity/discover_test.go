@@ -113,7 +113,8 @@ func TestDiscoverFixtureHome(t *testing.T) {
 	}
 	want := []wantTarget{
 		{"alice@example.com", "antigravity:alice@example.com", "", sourceOpenCode},
-		{"bob@example.com", "antigravity:bob@example.com", quota.KindProjectMissing, sourceOpenCode},
+		// bob has no project id: Fetch resolves it.
+		{"bob@example.com", "antigravity:bob@example.com", "", sourceOpenCode},
 		// In both stores: Antigravity-Manager's entry (valid stored token) wins.
 		{"dave@example.com", "antigravity:dave@example.com", "", sourceManager},
 		// A file that stays unparsable after the retry is reported alone.

@@ -1,6 +1,7 @@
 package antigravity
 
 import (
+	"cmp"
 	"errors"
 	"math"
 	"strings"
@@ -8,32 +9,52 @@ import (
 
 	"github.com/tidwall/gjson"
 
+	"github.com/mystatus/mystatus/lib/httpx"
 	"github.com/mystatus/mystatus/lib/jsonval"
 	"github.com/mystatus/mystatus/lib/quota"
 )
 
-// Model family names, in display order. They are shown verbatim like
-// upstream model names.
+// Model family names, in display order. Product names are shown verbatim
+// like upstream model names; the two names mystatus composes itself carry
+// a catalog id (Window.NameID) so that they are translated.
 const (
 	famGeminiPro   = "Gemini Pro"
 	famGeminiFlash = "Gemini Flash"
 	famGeminiImage = "Gemini Image"
-	famClaude      = "Claude"
+	famClaudeGPT   = "Claude and GPT"
 	famOther       = "Other"
 )
 
-var familyOrder = []string{famGeminiPro, famGeminiFlash, famGeminiImage, famClaude, famOther}
+// Catalog ids of the family names mystatus gives.
+const (
+	NameClaudeGPT = "antigravity.family.claude_gpt"
+	NameOther     = "antigravity.family.other"
+)
+
+var familyOrder = []string{famGeminiPro, famGeminiFlash, famGeminiImage, famClaudeGPT, famOther}
+
+// familyNameID is the catalog id of a family name, "" for product names.
+func familyNameID(fam string) string {
+	switch fam {
+	case famClaudeGPT:
+		return NameClaudeGPT
+	case famOther:
+		return NameOther
+	}
+	return ""
+}
 
 // errShape reports a body that is JSON but not the expected shape.
 var errShape = errors.New("unexpected response shape")
 
-// family classifies a model by its id and display name.
+// family classifies a model by its id and display name. GPT models share
+// Claude's quota pool, as Google groups them ("Claude and GPT models").
 func family(id, display string) string {
 	s := strings.ToLower(id + " " + display)
 	lid := strings.ToLower(id)
 	switch {
-	case strings.Contains(s, "claude"):
-		return famClaude
+	case strings.Contains(s, "claude"), strings.HasPrefix(lid, "gpt"), strings.Contains(s, "gpt-"):
+		return famClaudeGPT
 	case strings.Contains(s, "image") && (strings.Contains(s, "gemini") || strings.HasPrefix(lid, "image")):
 		return famGeminiImage
 	case strings.Contains(s, "gemini") && strings.Contains(s, "flash"):
@@ -44,16 +65,54 @@ func family(id, display string) string {
 	return famOther
 }
 
+// internalModel reports ids of models no user picks: chat and tab
+// completion helpers ("chat_20706", "tab_flash_lite_preview").
+func internalModel(id string) bool {
+	l := strings.ToLower(id)
+	return strings.HasPrefix(l, "chat_") || strings.HasPrefix(l, "tab_")
+}
+
+// checkBody rejects a body that is not JSON or is nested too deeply for a
+// recursive parse.
+func checkBody(body []byte) error {
+	if err := jsonval.CheckDepth(body, jsonval.MaxDepth); err != nil {
+		return err
+	}
+	if !gjson.ValidBytes(body) {
+		return errShape
+	}
+	return nil
+}
+
+// unwrap returns the object a Cloud Code answer carries: some hosts and
+// the local language server wrap it as {"response": {...}}.
+func unwrap(root gjson.Result, key string) gjson.Result {
+	if !root.Get(key).Exists() {
+		if r := root.Get("response"); r.IsObject() {
+			return r
+		}
+	}
+	return root
+}
+
+// fracSlack is how far outside 0..1 a fraction may stray by float noise
+// and still be clamped; beyond it the figure is malformed.
+const fracSlack = 1e-6
+
 // quotaFigure reads a quotaInfo-like object: the remaining fraction
-// (clamped to 0..1; proto3 JSON omits a zero, so a reset time without a
-// fraction means nothing is left) and the reset time. ok is false when the
-// object carries neither, i.e. there is no data.
+// (proto3 JSON omits a zero, so a reset time without a fraction means
+// nothing is left) and the reset time. ok is false when the object carries
+// neither, or a fraction outside 0..1: there is no usable data.
 func quotaFigure(q gjson.Result) (frac float64, reset time.Time, ok bool) {
 	if !q.IsObject() {
 		return 0, time.Time{}, false
 	}
 	reset = parseTime(q.Get("resetTime"))
-	f, hasFrac := jsonval.Number(q.Get("remainingFraction"))
+	rf := q.Get("remainingFraction")
+	f, hasFrac := jsonval.Number(rf)
+	if rf.Exists() && rf.Type != gjson.Null && (!hasFrac || f < -fracSlack || f > 1+fracSlack) {
+		return 0, time.Time{}, false
+	}
 	if !hasFrac && reset.IsZero() {
 		return 0, time.Time{}, false
 	}
@@ -77,37 +136,63 @@ func usedPct(frac float64) float64 {
 	return math.Round((1-frac)*100*1e6) / 1e6
 }
 
-// parseModels reads a fetchAvailableModels body into one compact window
-// per model family, in family order.
-func parseModels(body []byte) ([]quota.Window, error) {
-	if !gjson.ValidBytes(body) {
-		return nil, errShape
+// agentModels is the set of model ids the response's agentModelSorts
+// groups list (the models Antigravity's own picker offers); nil when the
+// body has none.
+func agentModels(root gjson.Result) map[string]bool {
+	var set map[string]bool
+	for _, sort := range root.Get("agentModelSorts").Array() {
+		for _, g := range sort.Get("groups").Array() {
+			for _, id := range g.Get("modelIds").Array() {
+				if id.Type == gjson.String && id.Str != "" {
+					if set == nil {
+						set = map[string]bool{}
+					}
+					set[strings.TrimPrefix(id.Str, "models/")] = true
+				}
+			}
+		}
 	}
-	models := gjson.GetBytes(body, "models")
+	return set
+}
+
+// parseModels reads a fetchAvailableModels body into one compact window
+// per model family, in family order. Only models a user can pick count:
+// those agentModelSorts lists, or without it every model of a known
+// family that is not an internal helper. Internal models (often listed
+// with a fraction of 0) therefore never warn.
+func parseModels(body []byte) ([]quota.Window, error) {
+	if err := checkBody(body); err != nil {
+		return nil, err
+	}
+	root := unwrap(gjson.ParseBytes(body), "models")
+	models := root.Get("models")
 	if !models.IsObject() {
 		return nil, errShape
 	}
+	picker := agentModels(root)
 	type agg struct {
-		seen, data bool
-		frac       float64
-		reset      time.Time
+		data  bool
+		frac  float64
+		reset time.Time
 	}
 	fams := map[string]*agg{}
 	models.ForEach(func(k, v gjson.Result) bool {
 		id := k.String()
 		fam := family(id, v.Get("displayName").String())
-		frac, reset, ok := quotaFigure(v.Get("quotaInfo"))
-		// Internal ids ("chat_*", "tab_*", experiments) without quota
-		// are not models a user picks.
-		if !ok && fam == famOther && !strings.HasPrefix(strings.ToLower(id), "gpt") {
+		if picker != nil {
+			if !picker[id] {
+				return true
+			}
+		} else if internalModel(id) || fam == famOther {
 			return true
 		}
+		frac, reset, ok := quotaFigure(v.Get("quotaInfo"))
 		a := fams[fam]
 		if a == nil {
 			a = &agg{frac: 1}
 			fams[fam] = a
 		}
-		a.seen = true
 		if ok {
 			a.data = true
 			a.frac = min(a.frac, frac)
@@ -120,10 +205,10 @@ func parseModels(body []byte) ([]quota.Window, error) {
 	var out []quota.Window
 	for _, name := range familyOrder {
 		a := fams[name]
-		if a == nil || !a.seen {
+		if a == nil {
 			continue
 		}
-		w := quota.Window{Kind: quota.KindModel, Name: name, Compact: true}
+		w := quota.Window{Kind: quota.KindModel, Name: name, NameID: familyNameID(name), Compact: true}
 		if a.data {
 			w.UsedPct = usedPct(a.frac)
 			w.ResetAt = a.reset
@@ -149,13 +234,25 @@ func bucketPeriod(s string) time.Duration {
 	return 0
 }
 
-// parseSummary reads a retrieveUserQuotaSummary body into one compact
-// window per bucket, in upstream order.
-func parseSummary(body []byte) ([]quota.Window, error) {
-	if !gjson.ValidBytes(body) {
-		return nil, errShape
+// bucketGroup names the pool of a known summary bucket id: the Gemini
+// pool keeps the product name, the third-party pool gets a catalog id.
+func bucketGroup(id string) (name, nameID string, known bool) {
+	switch {
+	case strings.HasPrefix(id, "gemini-"):
+		return "Gemini", "", true
+	case strings.HasPrefix(id, "3p-"):
+		return famClaudeGPT, NameClaudeGPT, true
 	}
-	root := gjson.ParseBytes(body)
+	return "", "", false
+}
+
+// parseSummary reads a retrieveUserQuotaSummary body (bare or wrapped in
+// "response") into one compact window per bucket, in upstream order.
+func parseSummary(body []byte) ([]quota.Window, error) {
+	if err := checkBody(body); err != nil {
+		return nil, err
+	}
+	root := unwrap(gjson.ParseBytes(body), "groups")
 	if !root.IsObject() {
 		return nil, errShape
 	}
@@ -170,26 +267,47 @@ func parseSummary(body []byte) ([]quota.Window, error) {
 				continue
 			}
 			win := b.Get("window").String()
+			id := b.Get("bucketId").String()
 			period := bucketPeriod(win)
+			if period == 0 {
+				period = bucketPeriod(id[strings.LastIndexByte(id, '-')+1:])
+			}
 			// With a known period the renderer adds it to the label, so
-			// the group name alone avoids "Gemini 5-hour (5-hour)".
-			gn := g.Get("displayName").String()
-			name := b.Get("displayName").String()
-			if period > 0 && gn != "" {
+			// the pool name alone avoids "Gemini 5-hour (5-hour)".
+			gn := strings.TrimSpace(g.Get("displayName").String())
+			name, nameID, known := bucketGroup(id)
+			switch {
+			case known && period > 0:
+			case period > 0 && gn != "":
 				name = gn
-			} else if name == "" && gn != "" {
-				name = strings.TrimSpace(gn + " " + win)
+			default:
+				name = b.Get("displayName").String()
+				if name == "" && gn != "" {
+					name = strings.TrimSpace(gn + " " + win)
+				}
+				if name == "" {
+					name = id
+				}
+				if name == "" {
+					name = win
+				}
+				nameID = ""
 			}
 			if name == "" {
-				name = b.Get("bucketId").String()
+				continue
 			}
-			if name == "" {
-				name = win
-			}
-			w := quota.Window{Kind: quota.KindModel, Name: name, Period: period, Compact: true}
+			w := quota.Window{Kind: quota.KindModel, Name: name, NameID: nameID, Period: period, Compact: true}
 			if frac, reset, ok := quotaFigure(b); ok {
 				w.UsedPct = usedPct(frac)
 				w.ResetAt = reset
+			} else if rem := b.Get("remaining"); rem.IsObject() {
+				// Seen from the local language server: {"remaining": {"remainingFraction": …}}.
+				if frac, reset, ok := quotaFigure(rem); ok {
+					w.UsedPct = usedPct(frac)
+					w.ResetAt = cmp.Or(reset, parseTime(b.Get("resetTime")))
+				} else {
+					w.NoData = true
+				}
 			} else {
 				w.NoData = true
 			}
@@ -199,16 +317,47 @@ func parseSummary(body []byte) ([]quota.Window, error) {
 	return out, nil
 }
 
-// parsePlan reads the tier name from a loadCodeAssist body: the paid tier
-// wins over the current one.
-func parsePlan(body []byte) string {
-	if !gjson.ValidBytes(body) {
-		return ""
+// assist is what a loadCodeAssist answer tells: the account's project,
+// the plan to show and, when there is no project, the tier it has.
+type assist struct {
+	project, plan, tier string
+}
+
+// parseAssist reads a loadCodeAssist body. cloudaicompanionProject is a
+// string or an object with an id. The paid tier wins over the current one
+// for the plan; an account without a project reports its tier (or the
+// default allowed tier).
+func parseAssist(body []byte) (assist, error) {
+	if err := checkBody(body); err != nil {
+		return assist{}, err
+	}
+	root := unwrap(gjson.ParseBytes(body), "cloudaicompanionProject")
+	if !root.IsObject() {
+		return assist{}, errShape
+	}
+	var a assist
+	switch cp := root.Get("cloudaicompanionProject"); {
+	case cp.Type == gjson.String:
+		a.project = strings.TrimSpace(cp.Str)
+	case cp.IsObject():
+		a.project = str(cp.Get("id"))
 	}
 	for _, p := range []string{"paidTier.name", "paidTier.id", "currentTier.name", "currentTier.id"} {
-		if s := strings.TrimSpace(gjson.GetBytes(body, p).String()); s != "" {
-			return s
+		if s := str(root.Get(p)); s != "" {
+			a.plan = s
+			break
 		}
 	}
-	return ""
+	a.tier = a.plan
+	if a.tier == "" {
+		for _, t := range root.Get("allowedTiers").Array() {
+			if t.Get("isDefault").Bool() {
+				a.tier = cmp.Or(str(t.Get("name")), str(t.Get("id")))
+				break
+			}
+		}
+	}
+	a.plan = httpx.Truncate(a.plan, 80)
+	a.tier = httpx.Truncate(a.tier, 80)
+	return a, nil
 }

@@ -2,6 +2,7 @@ package antigravity
 
 import (
 	"os"
+	"strings"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -28,7 +29,7 @@ func at(s string) time.Time {
 }
 
 func model(name string, used float64, reset string) quota.Window {
-	w := quota.Window{Kind: quota.KindModel, Name: name, UsedPct: used, Compact: true}
+	w := quota.Window{Kind: quota.KindModel, Name: name, NameID: familyNameID(name), UsedPct: used, Compact: true}
 	if reset != "" {
 		w.ResetAt = at(reset)
 	}
@@ -36,7 +37,7 @@ func model(name string, used float64, reset string) quota.Window {
 }
 
 func noData(name string) quota.Window {
-	return quota.Window{Kind: quota.KindModel, Name: name, Compact: true, NoData: true}
+	return quota.Window{Kind: quota.KindModel, Name: name, NameID: familyNameID(name), Compact: true, NoData: true}
 }
 
 func TestParseModels(t *testing.T) {
@@ -50,15 +51,16 @@ func TestParseModels(t *testing.T) {
 			model("Gemini Flash", 0, "2026-03-01T18:00:00Z"),
 			// A reset time without a fraction is an exhausted model.
 			model("Gemini Image", 100, "2026-03-02T05:10:00Z"),
-			model("Claude", 60, "2026-03-01T16:00:00Z"),
-			// A model without quotaInfo is "no data", never 100 % left.
-			noData("Other"),
+			// GPT-OSS shares Claude's pool; internal models (chat_*, tab_*)
+			// and unknown ids without a family do not count.
+			model("Claude and GPT", 60, "2026-03-01T16:00:00Z"),
 		}},
 		{file: "models_partial.json", want: []quota.Window{
+			// A model without quotaInfo is "no data", never 100 % left.
 			noData("Gemini Pro"),
-			model("Gemini Flash", 100, ""),
-			model("Claude", 75, "2026-03-01T16:00:00.5Z"),
-			model("Other", 50, ""),
+			// Fractions of 1.4 and -0.2 are malformed, not clamped to a number.
+			noData("Gemini Flash"),
+			model("Claude and GPT", 75, "2026-03-01T16:00:00.5Z"),
 		}},
 		{file: "models_empty.json", want: nil},
 		{file: "models_missing.json", wantErr: true},
@@ -84,8 +86,8 @@ func TestParseModels(t *testing.T) {
 
 func TestFamily(t *testing.T) {
 	tests := []struct{ id, display, want string }{
-		{"claude-opus-4-6-thinking", "Claude Opus 4.6 (Thinking)", famClaude},
-		{"claude-sonnet-4-6", "", famClaude},
+		{"claude-opus-4-6-thinking", "Claude Opus 4.6 (Thinking)", famClaudeGPT},
+		{"claude-sonnet-4-6", "", famClaudeGPT},
 		{"gemini-3.1-pro-high", "Gemini 3.1 Pro (High)", famGeminiPro},
 		{"gemini-3.1-pro-low", "", famGeminiPro},
 		{"gemini-3-flash", "Gemini 3 Flash", famGeminiFlash},
@@ -93,7 +95,7 @@ func TestFamily(t *testing.T) {
 		{"gemini-3-pro-image", "Gemini 3 Pro Image", famGeminiImage},
 		{"imagen-4", "", famGeminiImage},
 		{"MODEL_PLACEHOLDER_M8", "Gemini 3 Flash", famGeminiFlash},
-		{"gpt-oss-120b-medium", "GPT-OSS 120B (Medium)", famOther},
+		{"gpt-oss-120b-medium", "GPT-OSS 120B (Medium)", famClaudeGPT},
 		{"tab_flash_lite_preview", "", famOther},
 	}
 	for _, tt := range tests {
@@ -141,17 +143,28 @@ func TestParseSummary(t *testing.T) {
 	}
 }
 
-func TestParsePlan(t *testing.T) {
-	tests := []struct{ body, want string }{
-		{string(body(t, "loadcodeassist.json")), "Google AI Pro"},
-		{`{"currentTier":{"id":"free-tier","name":"Gemini Code Assist for individuals"}}`, "Gemini Code Assist for individuals"},
-		{`{"currentTier":{"id":"free-tier"}}`, "free-tier"},
-		{`{}`, ""},
-		{`oops`, ""},
+func TestParseAssist(t *testing.T) {
+	tests := []struct {
+		body    string
+		want    assist
+		wantErr bool
+	}{
+		{body: string(body(t, "loadcodeassist.json")), want: assist{project: "alice-proj-1", plan: "Google AI Pro", tier: "Google AI Pro"}},
+		{body: `{"currentTier":{"id":"free-tier","name":"Gemini Code Assist for individuals"}}`,
+			want: assist{plan: "Gemini Code Assist for individuals", tier: "Gemini Code Assist for individuals"}},
+		{body: `{"currentTier":{"id":"free-tier"},"cloudaicompanionProject":{"id":" p-1 "}}`, want: assist{project: "p-1", plan: "free-tier", tier: "free-tier"}},
+		{body: `{"response":{"cloudaicompanionProject":"wrapped"}}`, want: assist{project: "wrapped"}},
+		{body: `{"allowedTiers":[{"id":"legacy-tier"},{"id":"free-tier","name":"Free","isDefault":true}]}`, want: assist{tier: "Free"}},
+		{body: `{"cloudaicompanionProject":7}`, want: assist{}},
+		{body: `{}`, want: assist{}},
+		{body: `oops`, wantErr: true},
+		{body: `[]`, wantErr: true},
+		{body: strings.Repeat("[", 200) + strings.Repeat("]", 200), wantErr: true},
 	}
 	for _, tt := range tests {
-		if got := parsePlan([]byte(tt.body)); got != tt.want {
-			t.Errorf("parsePlan(%s) = %q, want %q", tt.body, got, tt.want)
+		got, err := parseAssist([]byte(tt.body))
+		if (err != nil) != tt.wantErr || got != tt.want {
+			t.Errorf("parseAssist(%.60s) = %+v, %v; want %+v (error %v)", tt.body, got, err, tt.want, tt.wantErr)
 		}
 	}
 }
@@ -212,7 +225,7 @@ func TestParseAMAccount(t *testing.T) {
 	}{
 		{name: "valid token", data: read("3f1c2a9e-0d4b-4c55-9a57-0000000000d4.json"), want: &amAccount{
 			Email: "dave@example.com", Access: "ya29.CANARY-am-dave-access-0004", Refresh: "1//CANARY-am-dave-refresh-0004",
-			Expiry: time.Unix(1772370000, 0), Project: "dave-proj",
+			Expiry: time.Unix(1772370000, 0), Project: "dave-proj", ClientKey: "antigravity_enterprise",
 		}},
 		{name: "disabled", data: read("7a2e5d10-5b1e-4c8f-8d0a-0000000000e5.json"), want: &amAccount{
 			Email: "erin@example.com", Access: "ya29.CANARY-am-erin-access-0005", Refresh: "1//CANARY-am-erin-refresh-0005",
