@@ -6,7 +6,7 @@ package auth
 
 import (
 	"errors"
-	"io"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -16,7 +16,9 @@ import (
 
 	"github.com/tidwall/gjson"
 
+	"github.com/mystatus/mystatus/lib/jsonval"
 	"github.com/mystatus/mystatus/lib/quota"
+	"github.com/mystatus/mystatus/lib/safefile"
 )
 
 // Paths holds the directories credential files are looked up in. Build it
@@ -68,6 +70,7 @@ type File struct {
 	Data    []byte
 	ModTime time.Time
 	Mode    fs.FileMode
+	size    int64 // on disk, for the cache (Data may be rewritten by LastWins)
 }
 
 // Get returns the gjson value at path (paths are code constants).
@@ -89,30 +92,58 @@ func NewStore(p Paths) *Store { return &Store{Paths: p, cache: map[string]*File{
 // when a file does not exist.
 var ErrMissing = fs.ErrNotExist
 
+// MaxFile is the largest credential file read (16 MiB: a real one is a few
+// KiB, an Antigravity-Manager store with hundreds of accounts a few MiB).
+const MaxFile = 16 << 20
+
+// The causes of a file_unreadable error, in its Code, so the catalogs can
+// headline each for what it is.
+const (
+	CodePermission = "permission_denied" // the mode denies this user
+	CodeNotRegular = "not_regular"       // a FIFO, a device, a socket, a directory
+	CodeTooLarge   = "too_large"         // over MaxFile
+)
+
 // Read returns the file at path, validated as JSON. Errors are
 // *quota.Error of kind file_missing, file_unreadable or file_malformed.
+//
+// Only a regular file is read, at most [MaxFile] bytes, through
+// [safefile.Read]: a FIFO, /dev/zero or a socket in its place is refused
+// at once instead of blocking or filling memory. Its nesting depth is
+// checked with [jsonval.CheckDepth] before gjson validates it. Duplicate
+// object keys are resolved last-wins, as OpenCode's JSON.parse (and the
+// other tools writing these files) read them; gjson alone would return the
+// first. Every key and token in the file is registered with
+// [quota.RegisterSecret].
 func (s *Store) Read(path string) (*File, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return nil, fileErr(path, err)
 	}
-	if st.IsDir() {
-		return nil, &quota.Error{Kind: quota.KindFileUnreadable, Path: path, Detail: "is a directory"}
+	if !st.Mode().IsRegular() {
+		return nil, fileErr(path, &safefile.Error{Path: path, Mode: st.Mode(), Err: safefile.ErrNotRegular})
 	}
 	s.mu.Lock()
-	if f, ok := s.cache[path]; ok && f.ModTime.Equal(st.ModTime()) && int64(len(f.Data)) == st.Size() {
+	if f, ok := s.cache[path]; ok && f.ModTime.Equal(st.ModTime()) && f.size == st.Size() {
 		s.mu.Unlock()
 		return f, nil
 	}
 	s.mu.Unlock()
-	data, err := readOnly(path)
+	data, err := safefile.Read(path, MaxFile)
 	if err != nil {
 		return nil, fileErr(path, err)
+	}
+	size := int64(len(data))
+	if err := jsonval.CheckDepth(data, jsonval.MaxDepth); err != nil {
+		return nil, &quota.Error{Kind: quota.KindFileMalformed, Path: path, Detail: err.Error(), Err: err}
 	}
 	if !gjson.ValidBytes(data) {
 		return nil, Malformed(path, data)
 	}
-	f := &File{Path: path, Data: data, ModTime: st.ModTime(), Mode: st.Mode()}
+	// Shadowed duplicates are secrets too: register before resolving them.
+	registerSecrets(gjson.ParseBytes(data), "")
+	data = LastWins(data)
+	f := &File{Path: path, Data: data, ModTime: st.ModTime(), Mode: st.Mode(), size: size}
 	s.mu.Lock()
 	if s.cache == nil {
 		s.cache = map[string]*File{}
@@ -122,33 +153,38 @@ func (s *Store) Read(path string) (*File, error) {
 	return f, nil
 }
 
-// readOnly reads a file through an O_RDONLY descriptor, refusing files
-// over 16 MiB (no credential file is that large).
-func readOnly(path string) ([]byte, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	const maxCred = 16 << 20
-	data, err := io.ReadAll(io.LimitReader(f, maxCred+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > maxCred {
-		return nil, errors.New("file larger than 16 MiB")
-	}
-	return data, nil
-}
-
 func fileErr(path string, err error) error {
+	var se *safefile.Error
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return &quota.Error{Kind: quota.KindFileMissing, Path: path, Err: err}
+	case errors.Is(err, safefile.ErrTooLarge):
+		return &quota.Error{Kind: quota.KindFileUnreadable, Code: CodeTooLarge, Path: path,
+			Detail: fmt.Sprintf("larger than %d MiB", MaxFile>>20), Err: err}
+	case errors.As(err, &se) && errors.Is(err, safefile.ErrNotRegular):
+		return &quota.Error{Kind: quota.KindFileUnreadable, Code: CodeNotRegular, Path: path,
+			Detail: "not a regular file (" + typeName(se.Mode) + ")", Err: err}
 	case errors.Is(err, fs.ErrPermission):
-		return &quota.Error{Kind: quota.KindFileUnreadable, Path: path, Detail: "permission denied", Err: err}
+		return &quota.Error{Kind: quota.KindFileUnreadable, Code: CodePermission, Path: path, Detail: "permission denied", Err: err}
 	}
 	return &quota.Error{Kind: quota.KindFileUnreadable, Path: path, Detail: err.Error(), Err: err}
+}
+
+// typeName names a file type in the words of `ls -l` and file(1).
+func typeName(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "named pipe"
+	case m&fs.ModeSocket != 0:
+		return "socket"
+	case m&fs.ModeCharDevice != 0:
+		return "character device"
+	case m&fs.ModeDevice != 0:
+		return "block device"
+	case m.IsDir():
+		return "directory"
+	}
+	return "special file"
 }
 
 // Malformed builds the file_malformed error for data read from path,

@@ -1,11 +1,16 @@
 package auth
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/tidwall/gjson"
+
+	"github.com/mystatus/mystatus/lib/jsonval"
 	"github.com/mystatus/mystatus/lib/quota"
 )
 
@@ -123,6 +128,8 @@ func FuzzOpenCode(f *testing.F) {
 	f.Add([]byte(`{"openai":null}`))
 	f.Add([]byte(`[]`))
 	f.Add([]byte(`{"openai":{"expires":"soon"}}`))
+	f.Add([]byte(`{"openai":` + strings.Repeat("[", 1000)))
+	f.Add([]byte(`{"openai":{"type":"api","key":"k1"},"openai":{"type":"api","key":"k2"}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		dir := t.TempDir()
 		path := filepath.Join(dir, ".local/share/opencode/auth.json")
@@ -135,6 +142,79 @@ func FuzzOpenCode(f *testing.F) {
 		}
 		if err != nil && err != quota.ErrNotConfigured && quota.KindOf(err) == quota.KindInternal {
 			t.Fatalf("unclassified error %v", err)
+		}
+	})
+}
+
+// TestDuplicateKeysLastWins: OpenCode reads auth.json with JSON.parse, so
+// a key written twice (a hand edit, a tool appending) counts with its
+// last value, at the top level and inside an entry.
+func TestDuplicateKeysLastWins(t *testing.T) {
+	home := t.TempDir()
+	write(t, home, ".local/share/opencode/auth.json", `{
+  "zai-coding-plan": {"type": "api", "key": "old-key-first-0001"},
+  "openai": {"type": "oauth", "access": "first-access-0001", "access": "last-access-0002", "nested": {"a": 1, "a": [2, {"b": 3, "b": 4}]}},
+  "zai-coding-plan": {"type": "api", "key": "new-key-last-00002"}
+}`)
+	s := NewStore(PathsFromEnv(env(map[string]string{"HOME": home})))
+	e, _, err := s.OpenCode("zai-coding-plan")
+	if err != nil || e.Key != "new-key-last-00002" {
+		t.Fatalf("top-level duplicate: %+v %v (want the last)", e, err)
+	}
+	e, _, err = s.OpenCode("openai")
+	if err != nil || e.Access != "last-access-0002" {
+		t.Fatalf("field duplicate: %+v %v", e, err)
+	}
+	if got := e.Raw.Get("nested").Raw; got != `{"a":[2,{"b":4}]}` {
+		t.Errorf("nested duplicates: %s", got)
+	}
+	// Both keys are masked wherever shown, the shadowed one too.
+	for _, k := range []string{"old-key-first-0001", "new-key-last-00002", "last-access-0002"} {
+		if got := quota.Scrub("echo " + k); strings.Contains(got, k) {
+			t.Errorf("%s not registered: %q", k, got)
+		}
+	}
+}
+
+func TestLastWinsUnchanged(t *testing.T) {
+	for _, in := range []string{`{"a":1,"b":[1,2,{"c":"d"}]}`, `[1,2]`, `"x"`, " {\n \"a\" : 1 }\n"} {
+		if got := string(LastWins([]byte(in))); got != in {
+			t.Errorf("LastWins(%q) = %q, want it unchanged", in, got)
+		}
+	}
+}
+
+func TestSecretField(t *testing.T) {
+	for name, want := range map[string]bool{
+		"key": true, "apiKey": true, "api_key": true, "access": true, "refresh": true, "token": true,
+		"refreshToken": true, "access_token": true, "client_secret": true, "password": true,
+		"token_uri": false, "tokenType": false, "token_expiry": false, "email": false, "projectId": false,
+		"type": false, "expires": false, "accountId": false,
+	} {
+		if got := secretField(name); got != want {
+			t.Errorf("secretField(%q) = %v", name, got)
+		}
+	}
+}
+
+func FuzzLastWins(f *testing.F) {
+	f.Add([]byte(`{"a":1,"a":2}`))
+	f.Add([]byte(`{"a":{"b":1,"b":[{"c":1,"c":2}]},"a":3}`))
+	f.Add([]byte(`[[[[{"x":"y","x":"z"}]]]]`))
+	f.Add([]byte(strings.Repeat("[", 300)))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if jsonval.CheckDepth(data, jsonval.MaxDepth) != nil || !gjson.ValidBytes(data) {
+			return
+		}
+		out := LastWins(data)
+		if !gjson.ValidBytes(out) {
+			t.Fatalf("LastWins(%q) = %q is not JSON", data, out)
+		}
+		if hasDuplicate(gjson.ParseBytes(out)) {
+			t.Fatalf("LastWins(%q) = %q keeps a duplicate", data, out)
+		}
+		if again := LastWins(out); !bytes.Equal(again, out) {
+			t.Fatalf("not idempotent: %q -> %q", out, again)
 		}
 	})
 }
