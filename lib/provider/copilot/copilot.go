@@ -11,10 +11,12 @@
 package copilot
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -155,7 +157,7 @@ func (p *Provider) fetchPAT(ctx context.Context, c pat) (quota.Account, error) {
 	h.Set("X-GitHub-Api-Version", "2022-11-28")
 	resp, err := p.d.HTTP.Get(ctx, u, h)
 	if err != nil {
-		e := classify(err)
+		e := classify(err, c.token)
 		if qe, ok := e.(*quota.Error); ok && qe.Kind == quota.KindNotFound {
 			// Business/Enterprise seats are billed at the organization, so
 			// the per-user report does not exist for them.
@@ -163,6 +165,7 @@ func (p *Provider) fetchPAT(ctx context.Context, c pat) (quota.Account, error) {
 		}
 		return quota.Account{}, e
 	}
+	resp.Body = redact(resp.Body, c.token)
 	acct, err := parseBilling(resp.Body, c)
 	if err != nil {
 		return quota.Account{}, malformed(resp, err)
@@ -246,9 +249,11 @@ func (p *Provider) user(ctx context.Context, u, authorization string) (quota.Acc
 		return quota.Account{}, httpx.Classify(ctx, err, u)
 	}
 	resp, err := p.d.HTTP.Get(ctx, u, copilotHeaders(authorization))
+	_, secret, _ := strings.Cut(authorization, " ")
 	if err != nil {
-		return quota.Account{}, classify(err)
+		return quota.Account{}, classify(err, secret)
 	}
+	resp.Body = redact(resp.Body, secret)
 	acct, err := parseUser(resp.Body)
 	if err != nil {
 		return quota.Account{}, malformed(resp, err)
@@ -262,7 +267,7 @@ func (p *Provider) exchange(ctx context.Context, u, github string) (string, time
 	}
 	resp, err := p.d.HTTP.Get(ctx, u, copilotHeaders("Bearer "+github))
 	if err != nil {
-		return "", time.Time{}, classify(err)
+		return "", time.Time{}, classify(err, github)
 	}
 	tok, exp, err := parseToken(resp.Body)
 	if err != nil {
@@ -335,17 +340,31 @@ func moreInformative(earlier, later error) error {
 }
 
 // classify turns a non-2xx answer into a *quota.Error, using GitHub's
-// {"message": ...} as the detail.
-func classify(err error) error {
+// {"message": ...} as the detail. The request's secrets are removed from
+// the body first, before anything truncates it (a cut token would no
+// longer match).
+func classify(err error, secrets ...string) error {
 	var se *httpx.StatusError
 	if !errors.As(err, &se) {
 		return err
 	}
+	se.Body = redact(se.Body, secrets...)
 	qe := quota.AsError(httpx.FromStatus(err))
 	if m := gjson.GetBytes(se.Body, "message"); m.Type == gjson.String && m.Str != "" {
 		qe.Detail = httpx.Truncate(m.Str, httpx.DetailLen)
 	}
 	return qe
+}
+
+// redact replaces every secret in an upstream body.
+func redact(body []byte, secrets ...string) []byte {
+	for _, s := range secrets {
+		// Shorter strings are too common to be told from text.
+		if len(s) >= 6 {
+			body = bytes.ReplaceAll(body, []byte(s), []byte(quota.Redacted))
+		}
+	}
+	return body
 }
 
 // malformed attaches the response to a parser's malformed error.

@@ -9,8 +9,10 @@ import (
 )
 
 var seeds = []string{
-	"billing_pat.json", "billing_empty.json", "user_paid.json", "user_unlimited_chat.json",
+	"billing_pat.json", "billing_empty.json", "billing_year_only.json", "user_paid.json", "user_unlimited_chat.json",
 	"user_exhausted.json", "user_free.json", "user_org_placeholder.json", "token_v2.json",
+	"user_pro_plus_doc.json", "user_pro_plus_iota31.json", "user_over_quota_issue110.json",
+	"user_business_placeholder_issue839.json", "user_free_limited.json", "user_newer_snapshot_fields.json",
 }
 
 func seed(f *testing.F) {
@@ -41,6 +43,16 @@ func checkAccount(t *testing.T, a quota.Account, err error) {
 		if !jsonval.Finite(w.UsedPct) || w.Used != nil && !jsonval.Finite(*w.Used) || w.Limit != nil && !jsonval.Finite(*w.Limit) {
 			t.Fatalf("non-finite figure in %+v", w)
 		}
+		// Nowhere a negative share or one above 100 %, nor a negative count.
+		if w.UsedPct < 0 || w.UsedPct > 100 || w.Used != nil && *w.Used < 0 || w.Limit != nil && *w.Limit <= 0 {
+			t.Fatalf("out-of-range figure in %+v", w)
+		}
+		if w.Used != nil && w.Limit != nil && *w.Used > *w.Limit && w.Kind != quota.KindPremium {
+			t.Fatalf("used above the limit in %+v", w)
+		}
+	}
+	if a.Overage != nil && (!jsonval.Finite(*a.Overage) || *a.Overage <= 0) {
+		t.Fatalf("overage %v", *a.Overage)
 	}
 }
 

@@ -2,10 +2,13 @@ package copilot
 
 import (
 	"cmp"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/tidwall/gjson"
 
@@ -39,7 +42,7 @@ type pat struct {
 // parsePAT validates the PAT file read from path. Every field is
 // required; a wrong one is reported by name rather than ignored.
 func parsePAT(path string, data []byte) (pat, error) {
-	if !gjson.ValidBytes(data) {
+	if jsonval.CheckDepth(data, jsonval.MaxDepth) != nil || !gjson.ValidBytes(data) {
 		return pat{}, auth.Malformed(path, data)
 	}
 	root := gjson.ParseBytes(data)
@@ -97,10 +100,20 @@ func quoteShort(s string) string {
 	return `"` + s + `"`
 }
 
+// maxCount bounds counts read from upstream (entitlements, quantities):
+// far above any plan, well inside exact float64 integers. Larger values
+// are malformed, so sums cannot overflow.
+const maxCount = 1e12
+
 // parseBilling reads the public premium-request usage report for a PAT
 // user. Quantities are gross (before the included allowance is netted out)
-// and may be fractional because of model multipliers.
+// and may be fractional because of model multipliers. Only a report of one
+// whole month is measured against the monthly allowance: a yearly (or
+// daily) report is shown as a count, without a share.
 func parseBilling(body []byte, p pat) (quota.Account, error) {
+	if err := jsonval.CheckDepth(body, jsonval.MaxDepth); err != nil {
+		return quota.Account{}, errMalformed("nested too deeply")
+	}
 	if !gjson.ValidBytes(body) {
 		return quota.Account{}, errMalformed("not JSON")
 	}
@@ -111,43 +124,47 @@ func parseBilling(body []byte, p pat) (quota.Account, error) {
 	}
 	var used float64
 	perModel := map[string]float64{}
-	for _, it := range items.Array() {
+	for i, it := range items.Array() {
 		if !strings.Contains(it.Get("sku").String(), "Premium") {
 			continue
 		}
-		q := it.Get("grossQuantity").Float()
-		if math.IsNaN(q) || math.IsInf(q, 0) || q <= 0 {
+		q, ok := jsonval.Number(it.Get("grossQuantity"))
+		if it.Get("grossQuantity").Exists() && (!ok || q > maxCount) {
+			return quota.Account{}, errMalformed(fmt.Sprintf("usageItems[%d].grossQuantity out of range", i))
+		}
+		if q <= 0 {
 			continue
 		}
 		used += q
-		if m := strings.TrimSpace(it.Get("model").String()); m != "" {
+		if m := cleanText(it.Get("model").String(), 60); m != "" {
 			perModel[m] += q
 		}
 	}
 	used = round2(used)
-	limit := p.limit
-	pct := used / limit * 100
-	if !jsonval.Finite(pct) {
-		return quota.Account{}, errMalformed("grossQuantity out of range")
-	}
-	w := quota.Window{
-		Kind:    quota.KindPremium,
-		Compact: true,
-		Used:    &used,
-		Limit:   &limit,
-		Unit:    "requests",
-		UsedPct: pct,
-	}
 	acct := quota.Account{Name: "@" + p.username, Plan: p.tier}
-	year, month := root.Get("timePeriod.year").Int(), root.Get("timePeriod.month").Int()
+	w := quota.Window{Kind: quota.KindPremium, Compact: true, Used: &used, Unit: "requests"}
+	tp := root.Get("timePeriod")
+	year, month := tp.Get("year").Int(), tp.Get("month").Int()
 	switch {
-	case year > 0 && month >= 1 && month <= 12:
+	case p.limit > 0 && year > 0 && year < 10000 && month >= 1 && month <= 12 && !tp.Get("day").Exists() && !tp.Get("hour").Exists():
 		acct.Period = time.Date(int(year), time.Month(month), 1, 0, 0, 0, 0, time.UTC).Format("2006-01")
 		// Premium-request counters reset on the 1st of each month, 00:00 UTC.
 		w.ResetAt = time.Date(int(year), time.Month(month)+1, 1, 0, 0, 0, 0, time.UTC)
 		acct.ResetAt = w.ResetAt
-	case year > 0 && year < 10000:
+		limit := p.limit
+		w.Limit = &limit
+		w.UsedPct = min(used/limit*100, 100)
+		if over := round2(used - limit); over > 0 {
+			acct.Overage = &over
+		}
+	case year > 0 && year < 10000 && month == 0 && !tp.Get("month").Exists():
+		// A yearly total: summing it against a monthly allowance would
+		// claim the allowance is used up many times over.
 		acct.Period = time.Date(int(year), 1, 1, 0, 0, 0, 0, time.UTC).Format("2006")
+		w.NoData = true
+	default:
+		// A day, an hour, or no period at all: no share can be computed.
+		w.NoData = true
 	}
 	acct.Windows = []quota.Window{w}
 	for m, q := range perModel {
@@ -165,11 +182,30 @@ func parseBilling(body []byte, p pat) (quota.Account, error) {
 	return acct, nil
 }
 
+// cleanText drops control and format characters (terminal escapes,
+// bidirectional overrides) from upstream text and caps its length.
+func cleanText(s string, max int) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range strings.TrimSpace(s) {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError {
+			continue
+		}
+		if n == max {
+			b.WriteString("…")
+			break
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return strings.TrimSpace(b.String())
+}
+
 func round2(f float64) float64 { return math.Round(f*100) / 100 }
 
 // parseToken reads the /copilot_internal/v2/token answer.
 func parseToken(body []byte) (token string, expires time.Time, err error) {
-	if !gjson.ValidBytes(body) {
+	if jsonval.CheckDepth(body, jsonval.MaxDepth) != nil || !gjson.ValidBytes(body) {
 		return "", time.Time{}, errMalformed("not JSON")
 	}
 	root := gjson.ParseBytes(body)
@@ -185,8 +221,12 @@ func parseToken(body []byte) (token string, expires time.Time, err error) {
 
 // parseUser reads the internal /copilot_internal/user answer: the plan,
 // the quota snapshots of paid plans, or the monthly quotas of the free
-// tier.
+// tier. Shares are clamped to 0..100: an exceeded allowance shows as used
+// up, with the excess as the overage.
 func parseUser(body []byte) (quota.Account, error) {
+	if err := jsonval.CheckDepth(body, jsonval.MaxDepth); err != nil {
+		return quota.Account{}, errMalformed("nested too deeply")
+	}
 	if !gjson.ValidBytes(body) {
 		return quota.Account{}, errMalformed("not JSON")
 	}
@@ -200,94 +240,170 @@ func parseUser(body []byte) (quota.Account, error) {
 	if !snaps.IsObject() && !free && !root.Get("copilot_plan").Exists() {
 		return quota.Account{}, errMalformed("no copilot_plan or quota_snapshots")
 	}
-	acct := quota.Account{Name: "GitHub Copilot", Plan: root.Get("copilot_plan").String()}
-	if l := strings.TrimSpace(root.Get("login").String()); l != "" {
+	acct := quota.Account{Name: "GitHub Copilot", Plan: cleanText(root.Get("copilot_plan").String(), 40)}
+	if l := cleanText(root.Get("login").String(), 39); l != "" {
 		acct.Name = l
 	}
-	for _, k := range []string{"quota_reset_date", "limited_user_reset_date"} {
+	// quota_reset_date is a bare date; newer answers add (or only send)
+	// quota_reset_date_utc, a timestamp.
+	for _, k := range []string{"quota_reset_date", "quota_reset_date_utc", "limited_user_reset_date"} {
 		if t, ok := parseDate(root.Get(k).String()); ok {
 			acct.ResetAt = t
 			break
 		}
 	}
-	if w, ok := snapshot(snaps.Get("premium_interactions"), quota.KindPremium); ok {
-		acct.Windows = append(acct.Windows, w)
-	}
-	if oc := snaps.Get("premium_interactions.overage_count").Float(); oc > 0 && !math.IsInf(oc, 0) {
-		acct.Overage = &oc
-	}
-	monthly, left := root.Get("monthly_quotas"), root.Get("limited_user_quotas")
+	var overage float64
 	for _, q := range []struct {
 		key  string
 		kind quota.WindowKind
-	}{{"chat", quota.KindChat}, {"completions", quota.KindCompletions}} {
-		if free && monthly.Get(q.key).Type == gjson.Number {
-			if w, ok := freeWindow(monthly.Get(q.key).Float(), left.Get(q.key), q.kind); ok {
+	}{{"premium_interactions", quota.KindPremium}, {"chat", quota.KindChat}, {"completions", quota.KindCompletions}} {
+		if free && q.kind != quota.KindPremium && root.Get("monthly_quotas."+q.key).Type == gjson.Number {
+			w, ok, err := freeWindow(root.Get("monthly_quotas."+q.key), root.Get("limited_user_quotas."+q.key), q.kind)
+			if err != nil {
+				return quota.Account{}, err
+			}
+			if ok {
 				acct.Windows = append(acct.Windows, w)
 			}
 			continue
 		}
-		if w, ok := snapshot(snaps.Get(q.key), q.kind); ok {
+		w, over, ok, err := snapshot(snaps.Get(q.key), q.kind)
+		if err != nil {
+			return quota.Account{}, err
+		}
+		if ok {
 			acct.Windows = append(acct.Windows, w)
 		}
+		if q.kind == quota.KindPremium {
+			overage = over
+		}
+	}
+	if overage > 0 {
+		acct.Overage = &overage
 	}
 	if len(acct.Windows) == 0 {
 		// Org-managed seats answer with a plan but no figures.
 		acct.Windows = []quota.Window{{Kind: quota.KindPremium, Compact: true, NoData: true, Unit: "requests"}}
 	}
 	for i := range acct.Windows {
-		acct.Windows[i].ResetAt = acct.ResetAt
+		if acct.Windows[i].ResetAt.IsZero() {
+			acct.Windows[i].ResetAt = acct.ResetAt
+		}
 	}
 	return acct, nil
 }
 
-// snapshot builds a window from one quota snapshot. remaining may be -1
-// and percent_remaining negative once the allowance is exceeded.
-func snapshot(s gjson.Result, kind quota.WindowKind) (quota.Window, bool) {
+// snapshot builds a window from one quota snapshot and returns the
+// overage beyond the entitlement. quota_remaining (fractional, because of
+// model multipliers) is preferred to the rounded remaining; either goes
+// negative, and percent_remaining below 0, once the allowance is
+// exceeded. Newer snapshots add has_quota (false: the account has no such
+// allowance), quota_reset_at (this quota's own reset) and
+// token_based_billing (the allowance counts AI credits).
+func snapshot(s gjson.Result, kind quota.WindowKind) (w quota.Window, overage float64, ok bool, err error) {
 	if !s.IsObject() {
-		return quota.Window{}, false
+		return w, 0, false, nil
 	}
-	w := quota.Window{Kind: kind, Compact: true, Unit: "requests"}
-	if s.Get("unlimited").Bool() {
+	if hq := s.Get("has_quota"); hq.Type == gjson.False {
+		return w, 0, false, nil
+	}
+	w = quota.Window{Kind: kind, Compact: true, Unit: "requests"}
+	tokenBilling := s.Get("token_based_billing").Type == gjson.True
+	if tokenBilling {
+		w.Unit = "credits"
+	}
+	if t := jsonval.Epoch(s.Get("quota_reset_at")); !t.IsZero() {
+		w.ResetAt = t.UTC()
+	}
+	ent, hasEnt, err := figure(s, "entitlement", 0, maxCount)
+	if err != nil {
+		return w, 0, false, err
+	}
+	if kind == quota.KindPremium && tokenBilling && (!hasEnt || ent <= 0) {
+		// AI credits of a seat billed to its organization: the figures
+		// live in the organization's billing, not here.
+		w.NoData = true
+		return w, 0, true, nil
+	}
+	if s.Get("unlimited").Type == gjson.True {
 		w.Unlimited = true
-		return w, true
+		return w, 0, true, nil
 	}
-	ent := s.Get("entitlement")
-	if ent.Type != gjson.Number || !jsonval.Finite(ent.Float()) || ent.Float() <= 0 {
+	if !hasEnt || ent <= 0 {
 		// A zero entitlement is the placeholder GitHub returns for seats
 		// billed elsewhere: no figure, not an exhausted quota.
 		w.NoData = true
-		return w, true
+		return w, 0, true, nil
 	}
-	limit := ent.Float()
-	rem := s.Get("remaining")
-	if rem.Type != gjson.Number {
-		rem = s.Get("quota_remaining")
-	}
-	if used := max(limit-rem.Float(), 0); rem.Type == gjson.Number && jsonval.Finite(used) {
-		w.Used = &used
-	}
+	limit := ent
 	w.Limit = &limit
-	switch pr := s.Get("percent_remaining"); {
-	case pr.Type == gjson.Number && jsonval.Finite(pr.Float()):
-		w.UsedPct = 100 - pr.Float()
-	case w.Used != nil && jsonval.Finite(*w.Used/limit*100):
-		w.UsedPct = *w.Used / limit * 100
+	rem, hasRem, err := figure(s, "quota_remaining", -maxCount, maxCount)
+	if err != nil {
+		return w, 0, false, err
+	}
+	if !hasRem {
+		if rem, hasRem, err = figure(s, "remaining", -maxCount, maxCount); err != nil {
+			return w, 0, false, err
+		}
+	}
+	// percent_remaining goes below 0 when exceeded; above 100 is garbage.
+	pr, hasPR, err := figure(s, "percent_remaining", -maxCount, 100)
+	if err != nil {
+		return w, 0, false, err
+	}
+	switch {
+	case hasRem && rem > limit:
+		return w, 0, false, errMalformed(string(kind) + ": remaining above the entitlement")
+	case hasRem:
+		used := limit - rem
+		overage = max(used-limit, 0)
+		used = min(used, limit)
+		w.Used = &used
+		w.UsedPct = used / limit * 100
+	case hasPR:
+		w.UsedPct = min(max(100-pr, 0), 100)
 	default:
 		w.NoData = true
 	}
-	return w, true
+	if oc, ok, err := figure(s, "overage_count", 0, maxCount); err != nil {
+		return w, 0, false, err
+	} else if ok {
+		overage = max(overage, oc)
+	}
+	return w, round2(overage), true, nil
+}
+
+// figure reads a number within [lo, hi]; absent or null is not an error,
+// anything else out of range is.
+func figure(s gjson.Result, field string, lo, hi float64) (float64, bool, error) {
+	r := s.Get(field)
+	if !r.Exists() || r.Type == gjson.Null {
+		return 0, false, nil
+	}
+	v, ok := jsonval.Number(r)
+	if !ok || v < lo || v > hi {
+		return 0, false, errMalformed(field + " out of range")
+	}
+	return v, true, nil
 }
 
 // freeWindow builds a free-tier window from the monthly allowance and what
 // is left of it.
-func freeWindow(total float64, left gjson.Result, kind quota.WindowKind) (quota.Window, bool) {
-	used := max(total-left.Float(), 0)
-	if !jsonval.Finite(total) || total <= 0 || left.Type != gjson.Number || !jsonval.Finite(used) || !jsonval.Finite(used/total*100) {
-		return quota.Window{}, false
+func freeWindow(totalR, leftR gjson.Result, kind quota.WindowKind) (quota.Window, bool, error) {
+	total, ok := jsonval.Number(totalR)
+	if !ok || total < 0 || total > maxCount {
+		return quota.Window{}, false, errMalformed("monthly_quotas out of range")
 	}
+	if !leftR.Exists() || leftR.Type == gjson.Null || total == 0 {
+		return quota.Window{}, false, nil
+	}
+	left, ok := jsonval.Number(leftR)
+	if !ok || left < 0 || left > total {
+		return quota.Window{}, false, errMalformed("limited_user_quotas out of range")
+	}
+	used := total - left
 	return quota.Window{Kind: kind, Compact: true, Unit: "requests", Used: &used, Limit: &total,
-		UsedPct: used / total * 100}, true
+		UsedPct: used / total * 100}, true, nil
 }
 
 func errMalformed(why string) *quota.Error {

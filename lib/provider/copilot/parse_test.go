@@ -95,6 +95,15 @@ func TestParseBilling(t *testing.T) {
 			Period:  "2026-11",
 			ResetAt: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC),
 		}},
+		{file: "billing_year_only.json", want: quota.Account{
+			Name: "@octocat", Plan: "pro",
+			Windows: []quota.Window{{Kind: quota.KindPremium, Compact: true, Used: f64(1600.5), Unit: "requests", NoData: true}},
+			Breakdown: []quota.Usage{
+				{Name: "Claude Sonnet 4.5", Count: 1210, Unit: "requests"},
+				{Name: "GPT-5", Count: 390.5, Unit: "requests"},
+			},
+			Period: "2026",
+		}},
 		{file: "billing_empty.json", want: quota.Account{
 			Name: "@octocat", Plan: "pro",
 			Windows: []quota.Window{{Kind: quota.KindPremium, Compact: true, Used: f64(0), Limit: f64(300),
@@ -117,18 +126,39 @@ func TestParseBilling(t *testing.T) {
 }
 
 func TestParseBillingOverLimit(t *testing.T) {
-	body := `{"timePeriod":{"year":2026},"usageItems":[{"sku":"Copilot Premium Request","model":"GPT-5","grossQuantity":75}]}`
+	body := `{"timePeriod":{"year":2026,"month":3},"usageItems":[{"sku":"Copilot Premium Request","model":"GPT-5","grossQuantity":75}]}`
 	got, err := parseBilling([]byte(body), pat{username: "u", tier: "free", limit: 50})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if w := got.Windows[0]; w.UsedPct != 150 || *w.Used != 75 || !w.ResetAt.IsZero() || got.Period != "2026" {
-		t.Fatalf("got %+v period %q", w, got.Period)
+	// Never above 100 %: the excess is the overage.
+	if w := got.Windows[0]; w.UsedPct != 100 || *w.Used != 75 || got.Overage == nil || *got.Overage != 25 || got.Period != "2026-03" {
+		t.Fatalf("got %+v overage %v period %q", w, got.Overage, got.Period)
+	}
+}
+
+// A report without a whole month (a year, a day, no period) is not
+// measured against the monthly allowance.
+func TestParseBillingNotAMonth(t *testing.T) {
+	for _, tp := range []string{`{"year":2026}`, `{"year":2026,"month":3,"day":4}`, `{}`, `{"year":2026,"month":13}`} {
+		body := `{"timePeriod":` + tp + `,"usageItems":[{"sku":"Copilot Premium Request","model":"GPT-5","grossQuantity":750}]}`
+		got, err := parseBilling([]byte(body), pat{username: "u", tier: "pro", limit: 300})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := got.Windows[0]
+		if !w.NoData || w.Limit != nil || w.UsedPct != 0 || *w.Used != 750 || got.Overage != nil || !w.ResetAt.IsZero() {
+			t.Errorf("%s: got %s", tp, dump(got))
+		}
 	}
 }
 
 func TestParseBillingMalformed(t *testing.T) {
-	for _, body := range []string{``, `{}`, `[]`, `{"usageItems":{}}`, `<html>`} {
+	for _, body := range []string{``, `{}`, `[]`, `{"usageItems":{}}`, `<html>`,
+		`{"usageItems":[{"sku":"Copilot Premium Request","grossQuantity":"NaN"}]}`,
+		`{"usageItems":[{"sku":"Copilot Premium Request","grossQuantity":1e300}]}`,
+		strings.Repeat(`{"usageItems":`, 200),
+	} {
 		if _, err := parseBilling([]byte(body), pat{limit: 300}); quota.KindOf(err) != quota.KindMalformed {
 			t.Errorf("%q: got %v, want malformed", body, err)
 		}
@@ -137,6 +167,9 @@ func TestParseBillingMalformed(t *testing.T) {
 
 func TestParseUser(t *testing.T) {
 	dec1 := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	mar1 := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	apr1 := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
+	apr24 := time.Date(2026, 4, 24, 0, 0, 0, 0, time.UTC)
 	tests := []struct {
 		file string
 		want quota.Account
@@ -144,7 +177,7 @@ func TestParseUser(t *testing.T) {
 		{file: "user_paid.json", want: quota.Account{
 			Name: "octocat", Plan: "individual", ResetAt: dec1,
 			Windows: []quota.Window{
-				{Kind: quota.KindPremium, Compact: true, Unit: "requests", Used: f64(229), Limit: f64(300), UsedPct: 100 - 23.7, ResetAt: dec1},
+				{Kind: quota.KindPremium, Compact: true, Unit: "requests", Used: f64(228.9), Limit: f64(300), UsedPct: 228.9 / 3, ResetAt: dec1},
 				{Kind: quota.KindChat, Compact: true, Unit: "requests", Used: f64(125), Limit: f64(1000), UsedPct: 12.5, ResetAt: dec1},
 				{Kind: quota.KindCompletions, Compact: true, Unit: "requests", Used: f64(2000), Limit: f64(4000), UsedPct: 50, ResetAt: dec1},
 			},
@@ -157,10 +190,62 @@ func TestParseUser(t *testing.T) {
 				{Kind: quota.KindCompletions, Compact: true, Unit: "requests", Unlimited: true, ResetAt: dec1},
 			},
 		}},
+		// Real bodies (testdata/SOURCES.md). quota_remaining wins over the
+		// rounded remaining: 1500 − 1054.25 = 445.75 used.
+		{file: "user_pro_plus_doc.json", want: quota.Account{
+			Name: "username", Plan: "individual_pro", ResetAt: mar1,
+			Windows: []quota.Window{
+				{Kind: quota.KindPremium, Compact: true, Unit: "requests", Used: f64(445.75), Limit: f64(1500), UsedPct: 445.75 / 1500 * 100, ResetAt: mar1},
+				{Kind: quota.KindChat, Compact: true, Unit: "requests", Unlimited: true, ResetAt: mar1},
+				{Kind: quota.KindCompletions, Compact: true, Unit: "requests", Unlimited: true, ResetAt: mar1},
+			},
+		}},
+		{file: "user_pro_plus_iota31.json", want: quota.Account{
+			Name: "iota31", Plan: "individual_pro", ResetAt: mar1,
+			Windows: []quota.Window{
+				{Kind: quota.KindPremium, Compact: true, Unit: "requests", Used: f64(1026.33), Limit: f64(1500), UsedPct: 1026.33 / 1500 * 100, ResetAt: mar1},
+				{Kind: quota.KindChat, Compact: true, Unit: "requests", Unlimited: true, ResetAt: mar1},
+				{Kind: quota.KindCompletions, Compact: true, Unit: "requests", Unlimited: true, ResetAt: mar1},
+			},
+		}},
+		// Over quota (remaining −1, percent_remaining −0.33): 0 % left and
+		// an overage of 1; the reset comes from quota_reset_date_utc alone.
+		{file: "user_over_quota_issue110.json", want: quota.Account{
+			Name: "GitHub Copilot", ResetAt: apr1, Overage: f64(1),
+			Windows: []quota.Window{
+				{Kind: quota.KindPremium, Compact: true, Unit: "requests", Used: f64(300), Limit: f64(300), UsedPct: 100, ResetAt: apr1},
+			},
+		}},
+		// Org seat on token-based billing: placeholders, not unlimited
+		// premium requests.
+		{file: "user_business_placeholder_issue839.json", want: quota.Account{
+			Name: "GitHub Copilot", Plan: "business",
+			Windows: []quota.Window{
+				{Kind: quota.KindPremium, Compact: true, Unit: "credits", NoData: true},
+				{Kind: quota.KindChat, Compact: true, Unit: "credits", Unlimited: true},
+				{Kind: quota.KindCompletions, Compact: true, Unit: "credits", Unlimited: true},
+			},
+		}},
+		{file: "user_free_limited.json", want: quota.Account{
+			Name: "testuser", Plan: "individual", ResetAt: apr24,
+			Windows: []quota.Window{
+				{Kind: quota.KindChat, Compact: true, Unit: "requests", Used: f64(240), Limit: f64(500), UsedPct: 48, ResetAt: apr24},
+				{Kind: quota.KindCompletions, Compact: true, Unit: "requests", Used: f64(673), Limit: f64(4000), UsedPct: 673.0 / 4000 * 100, ResetAt: apr24},
+			},
+		}},
+		// Invented: the newer snapshot fields on a personal plan.
+		{file: "user_newer_snapshot_fields.json", want: quota.Account{
+			Name: "octocat", Plan: "individual_pro", ResetAt: dec1,
+			Windows: []quota.Window{
+				{Kind: quota.KindPremium, Compact: true, Unit: "credits", Used: f64(592.5), Limit: f64(1500), UsedPct: 592.5 / 1500 * 100,
+					ResetAt: time.Unix(1798761600, 0).UTC()},
+				{Kind: quota.KindChat, Compact: true, Unit: "requests", Unlimited: true, ResetAt: dec1},
+			},
+		}},
 		{file: "user_exhausted.json", want: quota.Account{
 			Name: "octocat", Plan: "individual_pro", ResetAt: dec1, Overage: f64(12),
 			Windows: []quota.Window{
-				{Kind: quota.KindPremium, Compact: true, Unit: "requests", Used: f64(301), Limit: f64(300), UsedPct: 100.3333, ResetAt: dec1},
+				{Kind: quota.KindPremium, Compact: true, Unit: "requests", Used: f64(300), Limit: f64(300), UsedPct: 100, ResetAt: dec1},
 				{Kind: quota.KindChat, Compact: true, Unit: "requests", Unlimited: true, ResetAt: dec1},
 			},
 		}},
@@ -239,7 +324,16 @@ func norm(a quota.Account) quota.Account {
 }
 
 func TestParseUserMalformed(t *testing.T) {
-	for _, body := range []string{``, `[]`, `{}`, `{"login":"x"}`, `"str"`, `<!DOCTYPE html>`} {
+	for _, body := range []string{``, `[]`, `{}`, `{"login":"x"}`, `"str"`, `<!DOCTYPE html>`,
+		`{"quota_snapshots":{"premium_interactions":{"entitlement":300,"quota_remaining":"NaN"}}}`,
+		`{"quota_snapshots":{"premium_interactions":{"entitlement":300,"percent_remaining":140}}}`,
+		`{"quota_snapshots":{"premium_interactions":{"entitlement":300,"quota_remaining":301}}}`,
+		`{"quota_snapshots":{"premium_interactions":{"entitlement":-5,"remaining":1}}}`,
+		`{"quota_snapshots":{"chat":{"entitlement":1e300,"remaining":1}}}`,
+		`{"quota_snapshots":{"premium_interactions":{"entitlement":300,"remaining":3,"overage_count":-2}}}`,
+		`{"access_type_sku":"free_limited_copilot","monthly_quotas":{"chat":500},"limited_user_quotas":{"chat":600}}`,
+		strings.Repeat(`{"quota_snapshots":`, 200),
+	} {
 		if _, err := parseUser([]byte(body)); quota.KindOf(err) != quota.KindMalformed {
 			t.Errorf("%q: got %v, want malformed", body, err)
 		}
