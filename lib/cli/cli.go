@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -85,6 +86,7 @@ const (
 // command is one sub-command of the registry.
 type command struct {
 	name    string     // as typed; "" is the report
+	aliases []string   // other names it answers to
 	args    string     // catalog id of the positional arguments in the synopsis, or ""
 	summary string     // catalog id of the one-line summary
 	config  configMode // what it needs of the configuration
@@ -102,7 +104,7 @@ func init() {
 
 func lookup(name string) *command {
 	for _, c := range commands {
-		if c.name == name {
+		if c.name == name || slices.Contains(c.aliases, name) {
 			return c
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -254,4 +255,33 @@ func TestCommandsRegistered(t *testing.T) {
 		}
 		last = i
 	}
+}
+
+// FuzzParseOptions: any command line parses to a result or a localized
+// usage error, never a panic, and unknown options are never accepted.
+func FuzzParseOptions(f *testing.F) {
+	for _, s := range []string{"--json", "--timeout 3s", "-timeout=x", "--only", "-- --json", "--=", "---x", "-", "--lang=zh --format line extra", "--pace-alert=false"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		args := strings.Split(line, " ")
+		fl := newFlags("", i18n.New("fr"))
+		defineReport(fl)
+		rest, err := fl.parse(args)
+		if err != nil {
+			var ue *usageError
+			if !errors.Is(err, errHelp) && !errors.As(err, &ue) {
+				t.Fatalf("%q: error %T %v is neither help nor a usage error", line, err, err)
+			}
+			return
+		}
+		if len(rest) > len(args) {
+			t.Fatalf("%q: more positional arguments than arguments: %q", line, rest)
+		}
+		for name := range fl.set {
+			if fl.fs.Lookup(name) == nil {
+				t.Fatalf("%q: unknown option %q set", line, name)
+			}
+		}
+	})
 }

@@ -4,11 +4,14 @@ import (
 	"encoding/json"
 	"errors"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/mystatus/mystatus/lib/auth"
+	"github.com/mystatus/mystatus/lib/jsonval"
+	"github.com/mystatus/mystatus/lib/quota"
+	"github.com/mystatus/mystatus/lib/safefile"
 )
 
 // ConfigPath is where the optional configuration file lives:
@@ -20,14 +23,30 @@ func ConfigPath(p auth.Paths, getenv func(string) string) string {
 	return filepath.Join(p.XDGConfig, "mystatus", "config.json")
 }
 
+// maxConfig caps the configuration file: a real one is a few hundred bytes.
+const maxConfig = 1 << 20
+
 // loadConfig reads the flat JSON configuration file. Values may be strings,
 // numbers or booleans; they are kept as strings. A missing file is empty.
+// Only a regular file of at most 1 MiB is read, without ever blocking (a
+// FIFO or /dev/zero in its place is refused), and its nesting depth is
+// bounded before it is parsed. Values of secret-named keys (a client
+// secret) are registered so they are masked wherever echoed.
 func loadConfig(path string) (map[string]string, error) {
-	data, err := os.ReadFile(path)
+	data, err := safefile.Read(path, maxConfig)
 	if errors.Is(err, fs.ErrNotExist) {
 		return map[string]string{}, nil
 	}
-	if err != nil {
+	var se *safefile.Error
+	switch {
+	case errors.Is(err, safefile.ErrTooLarge):
+		return nil, &configError{"cli.config.large", map[string]any{"Path": path, "Max": "1 MiB"}}
+	case errors.As(err, &se) && errors.Is(err, safefile.ErrNotRegular):
+		return nil, &configError{"cli.config.special", map[string]any{"Path": path, "Error": err.Error()}}
+	case err != nil:
+		return nil, &configError{"cli.config.file", map[string]any{"Path": path, "Error": err.Error()}}
+	}
+	if err := jsonval.CheckDepth(data, jsonval.MaxDepth); err != nil {
 		return nil, &configError{"cli.config.file", map[string]any{"Path": path, "Error": err.Error()}}
 	}
 	var raw map[string]any
@@ -39,6 +58,9 @@ func loadConfig(path string) (map[string]string, error) {
 		switch x := v.(type) {
 		case string:
 			out[k] = x
+			if low := strings.ToLower(k); strings.Contains(low, "secret") || strings.Contains(low, "token") || strings.Contains(low, "password") {
+				quota.RegisterSecret(x)
+			}
 		case float64:
 			out[k] = strconv.FormatFloat(x, 'f', -1, 64)
 		case bool:

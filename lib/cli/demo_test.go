@@ -45,7 +45,8 @@ func TestDemoIgnoresRealSetup(t *testing.T) {
 	if code != ExitOK {
 		t.Errorf("exit %d, want %d; stderr: %s", code, ExitOK, errb.String())
 	}
-	got := out.String()
+	// Markdown escapes of the masked names do not matter here.
+	got := strings.ReplaceAll(out.String(), `\*`, "*")
 	want := []string{i18n.New("en").T("demo.banner", nil), i18n.New("en").T("demo.failure_note", nil), "demo@example.com", "demo****0001",
 		"demo.alpha@example.com", "demo.beta@example.com", "@demo-user", "demo****0002"}
 	for _, w := range want {

@@ -33,7 +33,7 @@ type options struct {
 }
 
 // reportCommand is plain `mystatus`: the quota report.
-var reportCommand = &command{name: "", summary: "cli.cmd.report", config: configRequired,
+var reportCommand = &command{name: "", aliases: []string{"report"}, summary: "cli.cmd.report", config: configRequired,
 	define: func(f *flags, a *App) func(context.Context, []string) error {
 		o := defineReport(f)
 		return func(ctx context.Context, args []string) error { return a.report(ctx, f, o, args, false) }
