@@ -319,10 +319,11 @@ func (a *App) SetTimeout(d time.Duration) {
 	a.Service.Timeout = d
 }
 
-// RenderOptions returns the rendering options for the app. Fix steps name
-// the user's real files, also in the demo.
-func (a *App) RenderOptions(color bool, show string) render.Options {
-	return render.Options{Now: a.Env.Now(), Show: show, Color: color, Explain: Explainer(a.Paths)}
+// RenderOptions returns the rendering options for the app: the terminal
+// form when terminal is set, the agent form otherwise. Fix steps name the
+// user's real files, also in the demo.
+func (a *App) RenderOptions(color, terminal bool, show string) render.Options {
+	return render.Options{Now: a.Env.Now(), Show: show, Color: color, Terminal: terminal, Explain: Explainer(a.Paths)}
 }
 
 // help is a command's localized help: synopsis, summary, options.

@@ -285,3 +285,30 @@ func FuzzParseOptions(f *testing.F) {
 		}
 	})
 }
+
+// TestTerminalForm: on a terminal the report uses the renderer's terminal
+// form (no table pipes), through a pipe the agent form (GFM tables).
+func TestTerminalForm(t *testing.T) {
+	run := func(terminal bool) string {
+		var out, errb bytes.Buffer
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		getenv := func(k string) string {
+			if k == "NO_COLOR" {
+				return "1"
+			}
+			return ""
+		}
+		if code := Main(ctx, Env{Args: []string{"demo", "--lang", "en"}, Stdout: &out, Stderr: &errb, Getenv: getenv,
+			IsTerminal: terminal, Now: time.Now}); code != ExitOK {
+			t.Fatalf("terminal=%v: exit %d, stderr %s", terminal, code, errb.String())
+		}
+		return out.String()
+	}
+	if pipe := run(false); !strings.Contains(pipe, "| :---") {
+		t.Errorf("agent form lacks its tables:\n%s", pipe)
+	}
+	if term := run(true); strings.Contains(term, "| :---") || strings.Contains(term, "\x1b[") {
+		t.Errorf("terminal form has table pipes or colour despite NO_COLOR:\n%s", term)
+	}
+}

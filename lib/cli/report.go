@@ -140,7 +140,9 @@ func (a *App) watch(ctx context.Context, loc *i18n.Localizer, o *options, req re
 }
 
 func (a *App) print(loc *i18n.Localizer, o *options, rep quota.Report, color, demo bool) {
-	opts := a.RenderOptions(color, o.show)
+	// People reading a terminal get the terminal form; a pipe (an agent,
+	// a file) gets the markdown that renders block by block.
+	opts := a.RenderOptions(color, a.Env.IsTerminal && o.format == "markdown", o.show)
 	switch o.format {
 	case "json":
 		enc := json.NewEncoder(a.Env.Stdout)

@@ -45,7 +45,7 @@ var serveCommand = &command{name: "serve", summary: "cli.cmd.serve", config: con
 				Log:     slog.New(slog.NewTextHandler(a.Env.Stderr, &slog.HandlerOptions{Level: lv})),
 				Service: a.Service, Getenv: a.Env.Getenv, Lang: a.Lang,
 				Framing: framing, Version: a.Env.Version.Version, Now: a.Env.Now,
-				Render: a.RenderOptions(false, ""),
+				Render: a.RenderOptions(false, false, ""),
 				Doctor: func(ctx context.Context, lang string) (any, string, int) {
 					loc := i18n.New(lang)
 					rep := Doctor(ctx, a, loc)
