@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/tidwall/gjson"
@@ -137,7 +138,10 @@ func (p *Provider) Fetch(ctx context.Context, t quota.Target) (quota.Account, er
 
 // classify maps OpenAI's own error bodies before the generic rules: an
 // expired session (401 token_expired) and an exhausted plan (429
-// usage_limit_reached) carry more than their status says.
+// usage_limit_reached) carry more than their status says. A login that
+// OpenAI revoked on its side (401 token_invalidated or token_revoked)
+// stays unauthorized with that code, which picks steps that sign in again
+// rather than renew (see lib/explain CodeMessages).
 func classify(err error, path string, now time.Time) error {
 	var se *httpx.StatusError
 	if !errors.As(err, &se) {
@@ -145,6 +149,13 @@ func classify(err error, path string, now time.Time) error {
 	}
 	e := quota.AsError(httpx.FromStatus(err))
 	if !gjson.ValidBytes(se.Body) {
+		// Codex reports a revoked login in plain text ("Encountered
+		// invalidated oauth token for user ... auth error code:
+		// token_revoked").
+		if low := strings.ToLower(string(se.Body)); se.Status == http.StatusUnauthorized &&
+			(strings.Contains(low, "token_revoked") || strings.Contains(low, "invalidated oauth token")) {
+			e.Code = "token_revoked"
+		}
 		return e
 	}
 	body := gjson.ParseBytes(se.Body)
@@ -152,9 +163,9 @@ func classify(err error, path string, now time.Time) error {
 	// string) and {"error": {"type", "code", "message", ...}}.
 	code := first(body, "detail.code", "error.code", "error.type")
 	if msg := first(body, "detail.message", "error.message", "detail"); msg != "" {
-		e.Detail = httpx.Truncate(msg, httpx.DetailLen)
+		e.Detail = httpx.Truncate(quota.Scrub(msg), httpx.DetailLen)
 	}
-	if code != "" {
+	if isCode(code) {
 		e.Code = code
 	}
 	switch {
@@ -196,4 +207,19 @@ func resetAt(e gjson.Result, now time.Time) time.Time {
 		return now.Add(d)
 	}
 	return time.Time{}
+}
+
+// isCode reports whether s looks like an error code ("token_expired"):
+// anything else an upstream puts there (an echoed token, prose) is not
+// kept.
+func isCode(s string) bool {
+	if s == "" || len(s) > 64 || quota.ScrubKnown(s) != s {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' || r == '.' || r == '-') {
+			return false
+		}
+	}
+	return true
 }

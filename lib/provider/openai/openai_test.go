@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -269,7 +270,23 @@ func TestFetchErrors(t *testing.T) {
 				t.Errorf("error = %#v", e)
 			}
 		}},
-		{"401 bare", 401, "usage_html.html", quota.KindUnauthorized, nil},
+		// Revoked on OpenAI's side: unauthorized with the code that picks
+		// "sign in again" steps, not "use a model once".
+		{"401 token_invalidated", 401, "err_401_token_invalidated.json", quota.KindUnauthorized, func(t *testing.T, p *Provider, e *quota.Error) {
+			if e.Code != "token_invalidated" || !strings.Contains(e.Detail, "invalidated") || e.Status != 401 {
+				t.Errorf("error = %#v", e)
+			}
+		}},
+		{"401 token_revoked text", 401, "err_401_token_revoked.txt", quota.KindUnauthorized, func(t *testing.T, p *Provider, e *quota.Error) {
+			if e.Code != "token_revoked" {
+				t.Errorf("error = %#v", e)
+			}
+		}},
+		{"401 bare", 401, "usage_html.html", quota.KindUnauthorized, func(t *testing.T, p *Provider, e *quota.Error) {
+			if e.Code != "" {
+				t.Errorf("error = %#v", e)
+			}
+		}},
 		{"403 challenge", 403, "usage_html.html", quota.KindForbidden, nil},
 		{"500", 500, "usage_truncated.json", quota.KindServerError, nil},
 		{"200 HTML", 200, "usage_html.html", quota.KindMalformed, func(t *testing.T, p *Provider, e *quota.Error) {
@@ -429,6 +446,35 @@ func TestDecodeJWT(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := decodeJWT(tt.token); got != tt.want {
 				t.Errorf("claims = %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+// An upstream that echoes the access token (in the e-mail, the plan, a
+// limit name, an error message) never gets it into the account or the
+// error.
+func TestEchoedTokenNeverShown(t *testing.T) {
+	for _, status := range []int{200, 401, 403} {
+		t.Run(http.StatusText(status), func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				tok := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+				w.WriteHeader(status)
+				if status != 200 {
+					_, _ = w.Write([]byte(`{"error":{"message":"bad token ` + tok + `","code":"` + tok + `"}}`))
+					return
+				}
+				_, _ = w.Write([]byte(`{"email":"` + tok + `","plan_type":"` + tok + `","rate_limit":{"primary_window":{"used_percent":5}},
+					"additional_rate_limits":[{"limit_name":"` + tok + `","rate_limit":{"primary_window":{"used_percent":1}}}]}`))
+			}))
+			t.Cleanup(srv.Close)
+			p := newProvider(t, authFile(t, oauthEntry(makeJWT(t, liveClaims()))), map[string]string{"MYSTATUS_OPENAI_BASE_URL": srv.URL})
+			a, err := p.Fetch(context.Background(), discoverOne(t, p))
+			if s := fmt.Sprintf("%+v %v %#v", a, err, err); strings.Contains(s, "CANARY") {
+				t.Fatalf("token echoed into the result: %s", s)
+			}
+			if status == 200 && (err != nil || len(a.Windows) != 2) {
+				t.Fatalf("got %+v, %v", a, err)
 			}
 		})
 	}

@@ -3,12 +3,24 @@ package openai
 import (
 	"math"
 	"sort"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/tidwall/gjson"
 
 	"github.com/mystatus/mystatus/lib/jsonval"
 	"github.com/mystatus/mystatus/lib/quota"
+)
+
+// Catalog ids of what mystatus itself names or adds.
+const (
+	// NameCodeReview labels the code review limits (code_review_rate_limit).
+	NameCodeReview = "openai.window.code_review"
+	// FactResetCredits says how many banked limit resets are available
+	// (rate_limit_reset_credits.available_count); data: Count.
+	FactResetCredits = "openai.fact.reset_credits"
 )
 
 // maxEpochSeconds bounds epoch and duration values read from upstream
@@ -18,6 +30,9 @@ const maxEpochSeconds = 1e10
 // parseUsage reads a /wham/usage body. now turns relative reset delays
 // into instants. Errors are *quota.Error of kind malformed.
 func parseUsage(body []byte, now time.Time) (quota.Account, error) {
+	if err := jsonval.CheckDepth(body, jsonval.MaxDepth); err != nil {
+		return quota.Account{}, &quota.Error{Kind: quota.KindMalformed, Detail: err.Error(), Err: err}
+	}
 	if !gjson.ValidBytes(body) {
 		return quota.Account{}, quota.Errorf(quota.KindMalformed, "usage response is not JSON")
 	}
@@ -34,8 +49,8 @@ func parseUsage(body []byte, now time.Time) (quota.Account, error) {
 	}
 
 	a := quota.Account{
-		Name: root.Get("email").String(),
-		Plan: root.Get("plan_type").String(),
+		Name: cleanName(root.Get("email").String()),
+		Plan: cleanName(root.Get("plan_type").String()),
 	}
 	// A null rate_limit is an account without metered windows (free plan,
 	// or a login without the workspace header).
@@ -44,15 +59,27 @@ func parseUsage(body []byte, now time.Time) (quota.Account, error) {
 		a.Windows = append(a.Windows, windows(rl, quota.KindRate, "", now)...)
 	}
 	for _, extra := range root.Get("additional_rate_limits").Array() {
-		name := extra.Get("limit_name").String()
+		name := cleanName(extra.Get("limit_name").String())
 		if name == "" {
-			name = extra.Get("metered_feature").String()
+			name = cleanName(extra.Get("metered_feature").String())
 		}
 		if inner := extra.Get("rate_limit"); inner.IsObject() {
 			a.Windows = append(a.Windows, windows(inner, quota.KindModel, name, now)...)
 		}
 	}
+	// Code review (Codex reviewing pull requests) has limits of its own.
+	if cr := root.Get("code_review_rate_limit"); cr.IsObject() {
+		ws := windows(cr, quota.KindModel, "", now)
+		for i := range ws {
+			ws[i].NameID = NameCodeReview
+		}
+		a.Windows = append(a.Windows, ws...)
+	}
 	sortWindows(a.Windows)
+	// Banked resets: a reset of the plan's windows the user can redeem.
+	if n, ok := jsonval.Number(root.Get("rate_limit_reset_credits.available_count")); ok && n >= 1 && n < 1e6 && n == math.Trunc(n) {
+		a.Facts = append(a.Facts, quota.Fact{ID: FactResetCredits, Data: map[string]any{"Count": int(n)}})
+	}
 
 	if cr := root.Get("credits"); cr.IsObject() {
 		has, unlimited := cr.Get("has_credits").Bool(), cr.Get("unlimited").Bool()
@@ -78,7 +105,9 @@ func windows(rl gjson.Result, kind quota.WindowKind, name string, now time.Time)
 			continue
 		}
 		w := quota.Window{Kind: kind, Name: name, Period: seconds(r.Get("limit_window_seconds"))}
-		if used, ok := jsonval.Number(r.Get("used_percent")); ok {
+		// A percentage outside 0..100 is garbage: no data, never a
+		// negative or >100 % figure.
+		if used, ok := jsonval.Number(r.Get("used_percent")); ok && used >= 0 && used <= 100 {
 			w.UsedPct = used
 		} else {
 			w.NoData = true
@@ -100,8 +129,8 @@ func windows(rl gjson.Result, kind quota.WindowKind, name string, now time.Time)
 func sortWindows(ws []quota.Window) {
 	first := map[string]int{}
 	for i, w := range ws {
-		if _, ok := first[w.Name]; !ok {
-			first[w.Name] = i
+		if _, ok := first[w.Name+w.NameID]; !ok {
+			first[w.Name+w.NameID] = i
 		}
 	}
 	rank := func(w quota.Window) int {
@@ -115,8 +144,8 @@ func sortWindows(ws []quota.Window) {
 		if rank(a) != rank(b) {
 			return rank(a) < rank(b)
 		}
-		if first[a.Name] != first[b.Name] {
-			return first[a.Name] < first[b.Name]
+		if first[a.Name+a.NameID] != first[b.Name+b.NameID] {
+			return first[a.Name+a.NameID] < first[b.Name+b.NameID]
 		}
 		return periodKey(a) < periodKey(b)
 	})
@@ -138,4 +167,34 @@ func seconds(r gjson.Result) time.Duration {
 		return 0
 	}
 	return time.Duration(v * float64(time.Second))
+}
+
+// maxNameLen bounds upstream names (e-mail, plan, limit names) shown in
+// the report.
+const maxNameLen = 64
+
+// cleanName makes an upstream name safe to show: control and format
+// characters dropped, spaces collapsed, at most maxNameLen runes, and any
+// credential mystatus sent (an upstream may echo it) redacted.
+func cleanName(s string) string {
+	s = quota.ScrubKnown(s)
+	out := make([]rune, 0, len(s))
+	space := false
+	for _, r := range s {
+		switch {
+		case r == utf8.RuneError || unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
+		case unicode.IsSpace(r):
+			space = true
+		default:
+			if space && len(out) > 0 {
+				out = append(out, ' ')
+			}
+			space = false
+			out = append(out, r)
+		}
+		if len(out) >= maxNameLen {
+			break
+		}
+	}
+	return strings.TrimSpace(string(out[:min(len(out), maxNameLen)]))
 }

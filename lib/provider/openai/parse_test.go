@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -29,6 +30,10 @@ func rate(period time.Duration, used float64, reset time.Time) quota.Window {
 
 func model(name string, period time.Duration, used float64, reset time.Time) quota.Window {
 	return quota.Window{Kind: quota.KindModel, Name: name, Period: period, UsedPct: used, ResetAt: reset}
+}
+
+func resets(n int) []quota.Fact {
+	return []quota.Fact{{ID: FactResetCredits, Data: map[string]any{"Count": n}}}
 }
 
 const (
@@ -68,6 +73,29 @@ func TestParseUsage(t *testing.T) {
 			rate(d7, 71, now.Add(431000*secs)),
 		}, Credits: &quota.Credits{Unlimited: true}}},
 		{file: "usage_null_rate_limit.json", want: quota.Account{Plan: "free"}},
+		// Real bodies (testdata/SOURCES.md).
+		{file: "usage_plus_reset_credit.json", want: quota.Account{Name: "user@example.com", Plan: "plus", Windows: []quota.Window{
+			rate(h5, 64, time.Unix(1778509871, 0)),
+			rate(d7, 10, time.Unix(1779096671, 0)),
+		}, Facts: resets(1)}},
+		// Weekly-only plan with a Spark limit and a banked reset that
+		// does not apply yet (available_count counts it all the same).
+		{file: "usage_prolite_spark.json", want: quota.Account{Name: "user@example.com", Plan: "prolite", Windows: []quota.Window{
+			rate(d7, 6, time.Unix(1785024392, 0)),
+			model("GPT-5.3-Codex-Spark", d7, 0, time.Unix(1785040089, 0)),
+		}, Facts: resets(1)}},
+		{file: "usage_free_30d_reached.json", want: quota.Account{Name: "x@example.com", Plan: "free", LimitReached: true, Windows: []quota.Window{
+			rate(2592000*secs, 100, time.Unix(1790948741, 0)),
+		}, Facts: resets(1)}},
+		{file: "usage_plus_pi_spark.json", want: quota.Account{Plan: "plus", Windows: []quota.Window{
+			rate(h5, 27, time.Unix(1782770922, 0)),
+			rate(d7, 4, time.Unix(1783357722, 0)),
+		}, Facts: resets(2)}},
+		// code_review_rate_limit is a limit of its own, named by us.
+		{file: "usage_free_code_review.json", want: quota.Account{Name: "foo@example.com", Plan: "free", Windows: []quota.Window{
+			rate(0, 86, time.Unix(1776260226, 0)),
+			{Kind: quota.KindModel, NameID: NameCodeReview, ResetAt: time.Unix(1776277523, 0)},
+		}}},
 		{file: "usage_html.html", kind: quota.KindMalformed},
 		{file: "usage_truncated.json", kind: quota.KindMalformed},
 		{file: "usage_no_rate_limit.json", kind: quota.KindMalformed},
@@ -106,6 +134,18 @@ func TestParseUsageEdgeCases(t *testing.T) {
 			want: quota.Account{Windows: []quota.Window{rate(h5, 42.5, time.Unix(1769200000, 0))}}},
 		{name: "NaN string", body: `{"rate_limit":{"primary_window":{"used_percent":"NaN","limit_window_seconds":1e300}}}`,
 			want: quota.Account{Windows: []quota.Window{{Kind: quota.KindRate, NoData: true}}}},
+		{name: "percent out of range", body: `{"rate_limit":{"primary_window":{"used_percent":150,"limit_window_seconds":18000},"secondary_window":{"used_percent":-3,"limit_window_seconds":604800}}}`,
+			want: quota.Account{Windows: []quota.Window{{Kind: quota.KindRate, Period: h5, NoData: true}, {Kind: quota.KindRate, Period: d7, NoData: true}}}},
+		{name: "code review with both windows", body: `{"rate_limit":null,"code_review_rate_limit":{"primary_window":{"used_percent":4,"limit_window_seconds":604800,"reset_at":1769200000},"secondary_window":{"used_percent":"1","limit_window_seconds":18000}}}`,
+			want: quota.Account{Windows: []quota.Window{
+				{Kind: quota.KindModel, NameID: NameCodeReview, Period: h5, UsedPct: 1},
+				{Kind: quota.KindModel, NameID: NameCodeReview, Period: d7, UsedPct: 4, ResetAt: time.Unix(1769200000, 0)}}}},
+		{name: "reset credits garbage", body: `{"rate_limit":null,"rate_limit_reset_credits":{"available_count":2.5}}`, want: quota.Account{}},
+		{name: "reset credits zero", body: `{"rate_limit":null,"rate_limit_reset_credits":{"available_count":0}}`, want: quota.Account{}},
+		{name: "reset credits absurd", body: `{"rate_limit":null,"rate_limit_reset_credits":{"available_count":1e12}}`, want: quota.Account{}},
+		{name: "names cleaned", body: `{"rate_limit":null,"email":"  a\u0000@b.c\n","plan_type":"pro\u202e","additional_rate_limits":[{"limit_name":"X\u001b[2J Y","rate_limit":{"primary_window":{"used_percent":1}}}]}`,
+			want: quota.Account{Name: "a@b.c", Plan: "pro", Windows: []quota.Window{{Kind: quota.KindModel, Name: "X[2J Y", UsedPct: 1}}}},
+		{name: "too deep", body: `{"rate_limit":` + strings.Repeat("[", 200) + `}`, kind: quota.KindMalformed},
 		{name: "credits balance string", body: `{"rate_limit":null,"credits":{"has_credits":true,"balance":"7.25"}}`,
 			want: quota.Account{Credits: &quota.Credits{Balance: "7.25"}}},
 	}
@@ -152,8 +192,16 @@ func FuzzParseUsage(f *testing.F) {
 			return
 		}
 		for _, w := range a.Windows {
-			if math.IsNaN(w.UsedPct) || math.IsInf(w.UsedPct, 0) || w.Period < 0 {
+			if math.IsNaN(w.UsedPct) || w.UsedPct < 0 || w.UsedPct > 100 || w.Period < 0 {
 				t.Fatalf("bad window %+v", w)
+			}
+			if len([]rune(w.Name)) > maxNameLen {
+				t.Fatalf("unbounded name %q", w.Name)
+			}
+		}
+		for _, f := range a.Facts {
+			if n, _ := f.Data["Count"].(int); f.ID != FactResetCredits || n < 1 {
+				t.Fatalf("bad fact %+v", f)
 			}
 		}
 	})
