@@ -324,6 +324,7 @@ func (s *Service) fetchNow(ctx context.Context, p quota.Provider, t quota.Target
 	if err != nil {
 		acct.Err = err
 	}
+	acct = sanitize(acct)
 	if acct.Name == "" {
 		acct.Name = t.Name
 	}
