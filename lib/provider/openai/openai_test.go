@@ -16,7 +16,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mystatus/mystatus/i18n"
 	"github.com/mystatus/mystatus/lib/auth"
+	"github.com/mystatus/mystatus/lib/explain"
 	"github.com/mystatus/mystatus/lib/httpx"
 	"github.com/mystatus/mystatus/lib/provider"
 	"github.com/mystatus/mystatus/lib/quota"
@@ -477,5 +479,26 @@ func TestEchoedTokenNeverShown(t *testing.T) {
 				t.Fatalf("got %+v, %v", a, err)
 			}
 		})
+	}
+}
+
+// A login OpenAI revoked is explained with steps that sign in again, in
+// every language, never with the "use a model once" renewal.
+func TestRevokedLoginSteps(t *testing.T) {
+	for _, fixture := range []string{"err_401_token_invalidated.json", "err_401_token_revoked.txt"} {
+		s := newServer(t, 401, fixture)
+		p := newProvider(t, authFile(t, oauthEntry(makeJWT(t, liveClaims()))), s.env())
+		_, err := p.Fetch(context.Background(), discoverOne(t, p))
+		plain := explain.Explain(i18n.New("en"), quota.OpenAI, &quota.Error{Kind: quota.KindUnauthorized, Status: 401}, p.d.Auth.Paths)
+		for _, lang := range i18n.Languages {
+			x := explain.Explain(i18n.New(lang), quota.OpenAI, err, p.d.Auth.Paths)
+			steps := strings.Join(x.Steps, "\n")
+			if x.Kind != quota.KindUnauthorized || !strings.Contains(steps, "opencode auth login") || len(x.Steps) < 3 {
+				t.Errorf("%s %s: %+v", fixture, lang, x)
+			}
+			if lang == "en" && (strings.Contains(steps, "model once") || steps == strings.Join(plain.Steps, "\n")) {
+				t.Errorf("%s: renewal steps for a revoked login: %q", fixture, steps)
+			}
+		}
 	}
 }
