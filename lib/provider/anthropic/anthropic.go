@@ -178,7 +178,7 @@ func classify(err error) error {
 	qe := quota.AsError(httpx.FromStatus(err))
 	msg := gjson.GetBytes(se.Body, "error.message")
 	if msg.Type == gjson.String && msg.Str != "" {
-		qe.Detail = httpx.Truncate(msg.Str, httpx.DetailLen)
+		qe.Detail = httpx.Truncate(quota.Scrub(msg.Str), httpx.DetailLen)
 	}
 	switch {
 	case se.Status == http.StatusTooManyRequests:

@@ -321,10 +321,14 @@ func spendWindow(s gjson.Result) (quota.Window, bool) {
 
 // finishMoney sets the share used of a money window: the platform's own
 // percentage when it is one, else used/limit (capped at 100: spend past
-// the cap still shows as money), and no cap at all without a limit.
+// the cap still shows as money), and no cap at all without a limit
+// (unless the platform switched the allowance off).
 func finishMoney(w *quota.Window, pct gjson.Result) {
 	m := w.Money
 	switch {
+	case m.Limit == nil && w.Disabled != "":
+		// Switched off without a cap: nothing to spend, no share either.
+		w.NoData = true
 	case m.Limit == nil:
 		w.Unlimited = true
 	case pct.Type == gjson.Number:
@@ -412,27 +416,23 @@ func first(r gjson.Result, paths ...string) string {
 // credential mystatus sent (an upstream may echo it) redacted.
 func cleanName(s string) string {
 	s = quota.ScrubKnown(s)
-	var b strings.Builder
-	n := 0
+	out := make([]rune, 0, len(s))
 	space := false
-	for _, r := range strings.TrimSpace(s) {
-		if r == utf8.RuneError || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
-			continue
-		}
-		if unicode.IsSpace(r) {
+	for _, r := range s {
+		switch {
+		case r == utf8.RuneError || unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
+		case unicode.IsSpace(r):
 			space = true
-			continue
+		default:
+			if space && len(out) > 0 {
+				out = append(out, ' ')
+			}
+			space = false
+			out = append(out, r)
 		}
-		if space && b.Len() > 0 {
-			b.WriteByte(' ')
-			n++
-		}
-		space = false
-		if n >= maxNameLen {
+		if len(out) >= maxNameLen {
 			break
 		}
-		b.WriteRune(r)
-		n++
 	}
-	return b.String()
+	return strings.TrimSpace(string(out[:min(len(out), maxNameLen)]))
 }

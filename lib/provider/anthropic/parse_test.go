@@ -45,7 +45,7 @@ func TestParseUsageRecorded(t *testing.T) {
 			{Kind: quota.KindRate, Period: h5, UsedPct: 6, ResetAt: ts("2026-07-26T04:10:00.157569Z")},
 			{Kind: quota.KindRate, Period: week, UsedPct: 65, Active: true, ResetAt: ts("2026-07-28T07:00:00.157592Z")},
 			{Kind: quota.KindModel, Period: week, Name: "Fable", UsedPct: 36, ResetAt: ts("2026-07-28T07:00:00.157890Z")},
-			{Kind: quota.KindExtraUsage, Disabled: "out_of_credits", Unlimited: true, Money: &quota.MoneyFigures{Used: cur(1077, "EUR")}},
+			{Kind: quota.KindExtraUsage, Disabled: "out_of_credits", NoData: true, Money: &quota.MoneyFigures{Used: cur(1077, "EUR")}},
 		}},
 		// A work account: no plan windows, a spent $1,000 grant under a
 		// codename, $2,119.26 of $5,000.00 extra usage; the dormant
@@ -72,7 +72,7 @@ func TestParseUsageRecorded(t *testing.T) {
 			{Kind: quota.KindRate, Period: h5},
 			{Kind: quota.KindRate, Period: week, UsedPct: 100, Active: true, ResetAt: ts("2026-09-13T11:59:59.968827Z")},
 			{Kind: quota.KindModel, Period: week, Name: "Fable", UsedPct: 29, ResetAt: ts("2026-09-13T11:59:59.969130Z")},
-			{Kind: quota.KindExtraUsage, Disabled: "out_of_credits", Unlimited: true, Money: &quota.MoneyFigures{Used: cur(0, "NZD")}},
+			{Kind: quota.KindExtraUsage, Disabled: "out_of_credits", NoData: true, Money: &quota.MoneyFigures{Used: cur(0, "NZD")}},
 		}},
 		// iguana_necktie carries dollars: $146.87 of $250.00 left
 		// $103.13, expiring 2026-11-05.
@@ -82,7 +82,7 @@ func TestParseUsageRecorded(t *testing.T) {
 			{Kind: quota.KindModel, Period: week, Name: "Fable", UsedPct: 3},
 			{Kind: quota.KindBalance, NameID: NameCreditGrant, UsedPct: 58.749594, ResetAt: ts("2026-11-05T07:59:00Z"),
 				Money: &quota.MoneyFigures{Used: usd(14687), Limit: usd(25000), Balance: usd(10313)}},
-			{Kind: quota.KindExtraUsage, Disabled: "out_of_credits", Unlimited: true, Money: &quota.MoneyFigures{Used: cur(0, "GBP")}},
+			{Kind: quota.KindExtraUsage, Disabled: "out_of_credits", NoData: true, Money: &quota.MoneyFigures{Used: cur(0, "GBP")}},
 		}},
 		// $1,095.63 of $1,500.00: minor units, never "109563 / 150000".
 		{"usage_enterprise_spend.json", []quota.Window{
