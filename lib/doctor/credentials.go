@@ -13,6 +13,7 @@ import (
 
 	"github.com/mystatus/mystatus/lib/auth"
 	"github.com/mystatus/mystatus/lib/explain"
+	"github.com/mystatus/mystatus/lib/provider/antigravity"
 	"github.com/mystatus/mystatus/lib/quota"
 )
 
@@ -251,9 +252,12 @@ func (r *run) plugin(f *auth.File) {
 			r.ok(CheckAccounts, quota.Antigravity, name, f.Path, r.t("doctor.account.skipped", nil))
 		case a.Get("refreshToken").String() == "":
 			r.problem(Error, CheckAccounts, quota.Antigravity, name, &quota.Error{Kind: quota.KindFieldMissing, Path: f.Path, Field: field("refreshToken")})
-		case a.Get("projectId").String() == "" && a.Get("managedProjectId").String() == "":
-			r.problem(Warn, CheckAccounts, quota.Antigravity, name, &quota.Error{Kind: quota.KindProjectMissing, Path: f.Path})
+		case antigravity.ClientProblem(r.opts.Deps.Settings) != nil:
+			// The refresh token cannot be renewed: never "ready".
+			r.problem(Error, CheckAccounts, quota.Antigravity, name, antigravity.ClientProblem(r.opts.Deps.Settings))
 		default:
+			// An account without a project id is fine: mystatus asks
+			// loadCodeAssist for it.
 			r.ok(CheckAccounts, quota.Antigravity, name, f.Path, r.t("doctor.account.ok", nil))
 		}
 	}
@@ -329,6 +333,11 @@ func (r *run) managerAccount(path string) {
 			r.problem(Warn, CheckManager, quota.Antigravity, name, &quota.Error{Kind: quota.KindVerification, Path: path,
 				Link: f.Get("validation_url").String(), ResetAt: until, Detail: f.Get("validation_blocked_reason").String()})
 		}
+	}
+	if err := antigravity.ClientProblem(r.opts.Deps.Settings); err != nil && !unix(f.Get("token.expiry_timestamp")).After(r.now()) {
+		// The stored access token has expired and cannot be renewed.
+		problems = true
+		r.problem(Error, CheckManager, quota.Antigravity, name, err)
 	}
 	if !problems {
 		r.ok(CheckManager, quota.Antigravity, name, path, r.t("doctor.account.ok", nil))

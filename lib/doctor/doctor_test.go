@@ -169,7 +169,8 @@ func TestRunFindsEachProblem(t *testing.T) {
 		{OK, CheckCredentials, quota.Copilot, "", "", `no "github-copilot" entry`},
 		{Error, CheckCredentials, quota.Copilot, "", quota.KindFieldMissing, "free, pro, pro+, business, enterprise"},
 		{OK, CheckAccounts, quota.Antigravity, "ok@example.com", "", "ready"},
-		{Warn, CheckAccounts, quota.Antigravity, "noproj@example.com", quota.KindProjectMissing, "projectId"},
+		// mystatus asks loadCodeAssist for a missing project id.
+		{OK, CheckAccounts, quota.Antigravity, "noproj@example.com", "", "ready"},
 		{Error, CheckAccounts, quota.Antigravity, "norefresh@example.com", quota.KindFieldMissing, "accounts[2].refreshToken"},
 		{OK, CheckAccounts, quota.Antigravity, "off@example.com", "", "skipped"},
 		{OK, CheckFile, quota.Antigravity, "", "", "not found"},

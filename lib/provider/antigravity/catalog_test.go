@@ -57,7 +57,7 @@ func TestNameCatalog(t *testing.T) {
 // explained as such in every language, never as a bad base URL.
 func TestClientErrorExplained(t *testing.T) {
 	p := newProvider(homePaths(t.TempDir()), map[string]string{"MYSTATUS_GOOGLE_CLIENT_ID": "x.apps.googleusercontent.com"})
-	err := ClientProblem(p)
+	err := ClientProblem(p.d.Settings)
 	if err == nil {
 		t.Fatal("no problem reported for an id without a secret")
 	}

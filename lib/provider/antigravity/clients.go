@@ -3,6 +3,7 @@ package antigravity
 import (
 	"strings"
 
+	"github.com/mystatus/mystatus/lib/provider"
 	"github.com/mystatus/mystatus/lib/quota"
 )
 
@@ -82,7 +83,7 @@ func clientIncomplete(set, missing string) error {
 // ClientProblem reports why Google refresh tokens cannot be renewed with
 // the given settings (an incomplete client override), or nil. doctor uses
 // it so that it never calls an account ready that cannot be refreshed.
-func ClientProblem(p *Provider) error {
-	_, err := p.clientsFor("")
+func ClientProblem(s provider.Settings) error {
+	_, err := (&Provider{d: provider.Deps{Settings: s}}).clientsFor("")
 	return err
 }

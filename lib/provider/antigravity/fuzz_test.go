@@ -47,7 +47,7 @@ func FuzzParseAMAccount(f *testing.F) {
 }
 
 func FuzzParseModels(f *testing.F) {
-	seed(f, "bodies/*.json")
+	seed(f, "bodies/*.json", "recorded/*/*.json")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ws, err := parseModels(data)
 		if err != nil && ws != nil {
@@ -62,7 +62,7 @@ func FuzzParseModels(f *testing.F) {
 }
 
 func FuzzParseSummary(f *testing.F) {
-	seed(f, "bodies/*.json")
+	seed(f, "bodies/*.json", "recorded/*/*.json")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ws, err := parseSummary(data)
 		if err != nil && ws != nil {

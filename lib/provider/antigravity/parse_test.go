@@ -2,9 +2,9 @@ package antigravity
 
 import (
 	"os"
-	"strings"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 

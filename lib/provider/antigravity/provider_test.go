@@ -781,7 +781,7 @@ func TestClientsFor(t *testing.T) {
 			if e == nil || e.Kind != quota.KindBadConfig || e.Code != CodeClientIncomplete || e.Field != tt.wantErr {
 				t.Errorf("clientsFor(%q, %v) error = %v, want incomplete %s", tt.recorded, tt.env, err, tt.wantErr)
 			}
-			if ClientProblem(p) == nil {
+			if ClientProblem(p.d.Settings) == nil {
 				t.Errorf("ClientProblem(%v) = nil", tt.env)
 			}
 		case err != nil || !reflect.DeepEqual(keys, tt.want):
