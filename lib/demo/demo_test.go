@@ -18,6 +18,7 @@ import (
 
 	"github.com/mystatus/mystatus/i18n"
 	"github.com/mystatus/mystatus/lib/httpx"
+	"github.com/mystatus/mystatus/lib/pace"
 	"github.com/mystatus/mystatus/lib/provider"
 	"github.com/mystatus/mystatus/lib/provider/all"
 	"github.com/mystatus/mystatus/lib/quota"
@@ -120,9 +121,9 @@ func TestDemoReport(t *testing.T) {
 	}{
 		{quota.OpenAI, demoEmail, "plus", []win{
 			{quota.KindRate, 5 * h, "", 37},
-			{quota.KindRate, 7 * day, "", 12},
+			{quota.KindRate, 7 * day, "", 28},
 		}},
-		{quota.Anthropic, demoEmail, "", []win{
+		{quota.Anthropic, demoEmail, "max 5x", []win{
 			{quota.KindRate, 5 * h, "", 86},
 			{quota.KindRate, 7 * day, "", 41},
 			{quota.KindModel, 7 * day, "Sonnet", 23},
@@ -205,7 +206,8 @@ func TestDemoReport(t *testing.T) {
 			}
 			want := "[]"
 			if i == 1 {
-				want = "[Claude Claude and GPT]"
+				// The Claude and GPT family row and its 5-hour bucket.
+				want = "[Claude and GPT Claude and GPT]"
 			}
 			if fmt.Sprint(exhausted) != want {
 				t.Errorf("%s: exhausted windows %v, want %s", a.Name, exhausted, want)
@@ -345,5 +347,32 @@ func TestGolden(t *testing.T) {
 				t.Errorf("demo report (%s) differs from %s:\n%s", lang, path, got)
 			}
 		})
+	}
+}
+
+// TestDemoShowsEveryPace: the demo has windows on pace, ahead of pace
+// (yet lasting to the reset) and projected to run out before the reset, so
+// a newcomer sees each pace phrase. OpenAI's 7-day window is the ahead one:
+// 28 % used after 46.5 h of 168 h is a pace of about 1.01.
+func TestDemoShowsEveryPace(t *testing.T) {
+	now := time.Now()
+	_, rep, _ := collect(t, now)
+	got := map[pace.Status][]string{}
+	for _, res := range rep.Results {
+		for _, a := range res.Accounts {
+			for _, w := range a.Windows {
+				e := pace.Of(w, now)
+				got[e.Status] = append(got[e.Status], fmt.Sprintf("%s/%s/%s%v", res.Platform, a.Name, w.Name, w.Period))
+			}
+		}
+	}
+	for _, s := range []pace.Status{pace.OnPace, pace.Ahead, pace.RunsOut} {
+		if len(got[s]) == 0 {
+			t.Errorf("no %v window in the demo; windows by status: %v", s, got)
+		}
+	}
+	w := result(t, rep, quota.OpenAI).Accounts[0].Windows[1]
+	if e := pace.Of(w, now); e.Status != pace.Ahead {
+		t.Errorf("OpenAI 7-day: %+v, want ahead of pace", e)
 	}
 }

@@ -28,6 +28,7 @@ type bodies struct {
 	openaiToken string // the access token written to auth.json
 	openai      []byte
 	anthropic   []byte
+	anthProfile []byte
 	zhipu       []byte
 	zai         []byte
 	github      []byte
@@ -85,6 +86,7 @@ func renderBodies(now time.Time) (*bodies, error) {
 	}{
 		{&b.openai, "openai_usage.json"},
 		{&b.anthropic, "anthropic_usage.json"},
+		{&b.anthProfile, "anthropic_profile.json"},
 		{&b.zhipu, "zhipu_limit.json"},
 		{&b.zai, "zai_limit.json"},
 		{&b.github, "github_billing.json"},
@@ -130,7 +132,8 @@ type server struct {
 func newServer(b *bodies) *server {
 	s := &server{mux: http.NewServeMux(), b: b, count: map[string]int{}}
 	s.handle("GET /openai/wham/usage", s.openai)
-	s.handle("GET /anthropic/api/oauth/usage", s.anthropic)
+	s.handle("GET /anthropic/api/oauth/usage", s.anthropic(func(b *bodies) []byte { return b.anthropic }))
+	s.handle("GET /anthropic/api/oauth/profile", s.anthropic(func(b *bodies) []byte { return b.anthProfile }))
 	s.handle("GET /zhipu/api/monitor/usage/quota/limit", s.zhipu)
 	s.handle("GET /zai/api/monitor/usage/quota/limit", s.zai)
 	s.handle("POST /google-oauth/token", s.googleToken)
@@ -189,17 +192,21 @@ func (s *server) openai(w http.ResponseWriter, r *http.Request) {
 	reply(w, http.StatusOK, s.b.openai)
 }
 
-func (s *server) anthropic(w http.ResponseWriter, r *http.Request) {
-	switch {
-	case bearer(r) != anthropicAccess:
-		reply(w, http.StatusUnauthorized, []byte(`{"type":"error","error":{"type":"authentication_error","message":"Invalid bearer token"}}`))
-		return
-	case !strings.Contains(r.Header.Get("Anthropic-Beta"), "oauth-2025-04-20"):
-		// The real endpoint refuses OAuth tokens without the beta flag.
-		reply(w, http.StatusUnauthorized, []byte(`{"type":"error","error":{"type":"authentication_error","message":"OAuth authentication is currently not supported."}}`))
-		return
+// anthropic answers the usage or the profile endpoint (pick) for the demo
+// token; both require the OAuth beta flag like the real ones.
+func (s *server) anthropic(pick func(*bodies) []byte) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case bearer(r) != anthropicAccess:
+			reply(w, http.StatusUnauthorized, []byte(`{"type":"error","error":{"type":"authentication_error","message":"Invalid bearer token"}}`))
+			return
+		case !strings.Contains(r.Header.Get("Anthropic-Beta"), "oauth-2025-04-20"):
+			// The real endpoint refuses OAuth tokens without the beta flag.
+			reply(w, http.StatusUnauthorized, []byte(`{"type":"error","error":{"type":"authentication_error","message":"OAuth authentication is currently not supported."}}`))
+			return
+		}
+		reply(w, http.StatusOK, pick(s.b))
 	}
-	reply(w, http.StatusOK, s.b.anthropic)
 }
 
 // zhipu accepts the raw key (as the official plugin sends it) or a bearer
