@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mystatus/mystatus/lib/httpx"
 	"github.com/mystatus/mystatus/lib/quota"
 )
 
@@ -56,6 +57,26 @@ func FuzzParseProfile(f *testing.F) {
 		p := parseProfile(body)
 		if p.email != "" && !strings.Contains(p.email, "@") {
 			t.Fatalf("not an e-mail: %q", p.email)
+		}
+	})
+}
+
+func FuzzClassify(f *testing.F) {
+	for _, b := range []string{`{"type":"error","error":{"type":"authentication_error","message":"OAuth token has expired."}}`,
+		`{"type":"error","error":{"type":"rate_limit_error","message":"Rate limited"}}`, `<html>`} {
+		f.Add(401, []byte(b))
+		f.Add(429, []byte(b))
+	}
+	f.Fuzz(func(t *testing.T, status int, body []byte) {
+		if status < 400 || status > 599 {
+			return
+		}
+		e := quota.AsError(classify(&httpx.StatusError{Status: status, Body: body, URL: "https://api.anthropic.com/api/oauth/usage"}))
+		if e == nil || e.Kind == "" {
+			t.Fatalf("unclassified for %d %q", status, body)
+		}
+		if status == 429 && e.Kind != quota.KindRateLimited {
+			t.Fatalf("429 classified %s", e.Kind)
 		}
 	})
 }

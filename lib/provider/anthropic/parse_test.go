@@ -2,6 +2,8 @@ package anthropic
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -242,6 +244,25 @@ func TestParseProfile(t *testing.T) {
 	for _, tc := range tests {
 		if got := parseProfile([]byte(tc.body)); got != tc.want {
 			t.Errorf("%.40q: got %+v, want %+v", tc.body, got, tc.want)
+		}
+	}
+}
+
+// Every recorded usage body is asserted by a table here (usage_bad.json
+// by TestUpstreamErrors).
+func TestEveryUsageFixtureAsserted(t *testing.T) {
+	var src string
+	for _, f := range []string{"parse_test.go", "anthropic_test.go"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src += string(b)
+	}
+	files, _ := filepath.Glob(filepath.Join("testdata", "*.json"))
+	for _, f := range files {
+		if !strings.Contains(src, `"`+filepath.Base(f)+`"`) {
+			t.Errorf("%s is not asserted", f)
 		}
 	}
 }

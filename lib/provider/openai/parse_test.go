@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mystatus/mystatus/lib/httpx"
 	"github.com/mystatus/mystatus/lib/quota"
 )
 
@@ -203,6 +204,43 @@ func FuzzParseUsage(f *testing.F) {
 			if n, _ := f.Data["Count"].(int); f.ID != FactResetCredits || n < 1 {
 				t.Fatalf("bad fact %+v", f)
 			}
+		}
+	})
+}
+
+// Every recorded usage body is asserted by TestParseUsage.
+func TestEveryUsageFixtureAsserted(t *testing.T) {
+	src, err := os.ReadFile("parse_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join("testdata", "usage_*"))
+	for _, f := range files {
+		if !strings.Contains(string(src), `"`+filepath.Base(f)+`"`) {
+			t.Errorf("%s is not asserted", f)
+		}
+	}
+}
+
+func FuzzClassify(f *testing.F) {
+	for _, name := range []string{"err_401_token_invalidated.json", "err_401_token_expired.json", "err_429_usage_limit.json", "err_401_token_revoked.txt"} {
+		f.Add(401, readFixture(f, name))
+	}
+	f.Add(429, []byte(`{"error":{"type":"usage_limit_reached","resets_at":1e300,"resets_in_seconds":-5}}`))
+	f.Fuzz(func(t *testing.T, status int, body []byte) {
+		if status < 400 || status > 599 {
+			return
+		}
+		err := classify(&httpx.StatusError{Status: status, Body: body, URL: "https://chatgpt.com/backend-api/wham/usage"}, "/auth.json", now)
+		e := quota.AsError(err)
+		if e == nil || e.Kind == "" {
+			t.Fatalf("unclassified %v", err)
+		}
+		if e.Code != "" && !isCode(e.Code) {
+			t.Fatalf("code %q kept", e.Code)
+		}
+		if y := e.ResetAt.Year(); !e.ResetAt.IsZero() && (y < 1970 || y > 2300) {
+			t.Fatalf("reset %v", e.ResetAt)
 		}
 	})
 }
