@@ -2,6 +2,7 @@ package anthropic
 
 import (
 	"math"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -104,7 +105,53 @@ func parseUsage(body []byte, name string) (quota.Account, error) {
 	if w, ok := extraUsage(root.Get("extra_usage"), root.Get("spend")); ok {
 		acct.Windows = append(acct.Windows, w)
 	}
+	if bad := outOfRange(root); bad != "" && allNoData(acct.Windows) {
+		// Nothing readable and figures on another scale: the format
+		// changed, which is an error to report, not a row of "no data".
+		return quota.Account{}, &quota.Error{Kind: quota.KindMalformed, Detail: "percentage out of range: " + bad}
+	}
 	return acct, nil
+}
+
+// allNoData reports whether ws has windows and none carries a figure.
+func allNoData(ws []quota.Window) bool {
+	for _, w := range ws {
+		if !w.NoData {
+			return false
+		}
+	}
+	return len(ws) > 0
+}
+
+// outOfRange names the first percentage of the body that is a number
+// outside 0..100 ("limits.0.percent=150"), or "".
+func outOfRange(root gjson.Result) string {
+	bad := ""
+	check := func(path string, r gjson.Result) {
+		if bad == "" && r.Type == gjson.Number {
+			if _, ok := percent(r); !ok {
+				bad = path + "=" + httpxNumber(r.Raw)
+			}
+		}
+	}
+	for i, l := range root.Get("limits").Array() {
+		check("limits."+strconv.Itoa(i)+".percent", l.Get("percent"))
+	}
+	root.ForEach(func(k, v gjson.Result) bool {
+		if v.IsObject() {
+			check(cleanName(k.String())+".utilization", v.Get("utilization"))
+		}
+		return bad == ""
+	})
+	return bad
+}
+
+// httpxNumber bounds a raw JSON number for an error detail.
+func httpxNumber(raw string) string {
+	if len(raw) > 24 {
+		return raw[:24] + "…"
+	}
+	return raw
 }
 
 // coverage records what limits[] already showed, so the legacy keys

@@ -174,10 +174,10 @@ func TestParseUsageEdgeCases(t *testing.T) {
 		name, body string
 		want       []quota.Window
 	}{
-		{"percent out of range is no data", `{"limits":[{"kind":"session","percent":150},{"kind":"weekly_all","percent":-5},{"kind":"weekly_scoped","percent":"30","scope":{"model":{"display_name":"Opus"}}}]}`,
+		{"percent out of range is no data", `{"limits":[{"kind":"session","percent":150},{"kind":"weekly_all","percent":-5},{"kind":"weekly_scoped","percent":"30","scope":{"model":{"display_name":"Opus"}}},{"kind":"weekly_scoped","percent":12,"scope":{"model":{"display_name":"Fable"}}}]}`,
 			[]quota.Window{{Kind: quota.KindRate, Period: 5 * time.Hour, NoData: true}, {Kind: quota.KindRate, Period: week, NoData: true},
-				{Kind: quota.KindModel, Period: week, Name: "Opus", NoData: true}}},
-		{"legacy utilization NaN-like", `{"five_hour":{"utilization":1e999},"seven_day":{"utilization":100.5}}`,
+				{Kind: quota.KindModel, Period: week, Name: "Opus", NoData: true}, {Kind: quota.KindModel, Period: week, Name: "Fable", UsedPct: 12}}},
+		{"legacy utilization not a percentage", `{"five_hour":{"utilization":"12"},"seven_day":{"utilization":null}}`,
 			[]quota.Window{{Kind: quota.KindRate, Period: 5 * time.Hour, NoData: true}, {Kind: quota.KindRate, Period: week, NoData: true}}},
 		{"surface scope, object or string", `{"limits":[{"kind":"weekly_scoped","percent":2,"scope":{"model":null,"surface":{"id":null,"display_name":"Cowork"}}},{"kind":"weekly_scoped","percent":12,"scope":{"model":null,"surface":"claude_code"}}],"seven_day_cowork":{"utilization":2}}`,
 			[]quota.Window{{Kind: quota.KindRate, Period: week, Scope: "Cowork", UsedPct: 2}, {Kind: quota.KindRate, Period: week, Scope: "claude_code", UsedPct: 12}}},
@@ -225,6 +225,17 @@ func TestParseUsageMalformed(t *testing.T) {
 	for _, body := range []string{``, `{}`, `[]`, `null`, `{"error":"x"}`, `<html>`, `{"limits":` + deep + `}`} {
 		if _, err := parseUsage([]byte(body), "Claude"); quota.KindOf(err) != quota.KindMalformed {
 			t.Errorf("%.40q: got %v, want malformed", body, err)
+		}
+	}
+	// Every figure on another scale: an error naming the field.
+	for body, detail := range map[string]string{
+		`{"limits":[{"kind":"session","percent":150},{"kind":"weekly_all","percent":-5}]}`: "limits.0.percent=150",
+		`{"five_hour":{"utilization":1e999},"seven_day":{"utilization":100.5}}`:            "five_hour.utilization=1e999",
+		`{"five_hour":null,"seven_day":{"utilization":2500}}`:                              "seven_day.utilization=2500",
+	} {
+		_, err := parseUsage([]byte(body), "Claude")
+		if qe := quota.AsError(err); quota.KindOf(err) != quota.KindMalformed || !strings.Contains(qe.Detail, detail) {
+			t.Errorf("%s: got %v, want malformed naming %s", body, err, detail)
 		}
 	}
 }

@@ -1,8 +1,10 @@
 package openai
 
 import (
+	"fmt"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -76,6 +78,11 @@ func parseUsage(body []byte, now time.Time) (quota.Account, error) {
 		a.Windows = append(a.Windows, ws...)
 	}
 	sortWindows(a.Windows)
+	if bad := outOfRange(root); bad != "" && allNoData(a.Windows) {
+		// Nothing readable and figures on another scale: the format
+		// changed, which is an error to report, not rows of "no data".
+		return quota.Account{}, quota.Errorf(quota.KindMalformed, "used_percent out of range: %s", bad)
+	}
 	// Banked resets: a reset of the plan's windows the user can redeem.
 	if n, ok := jsonval.Number(root.Get("rate_limit_reset_credits.available_count")); ok && n >= 1 && n < 1e6 && n == math.Trunc(n) {
 		a.Facts = append(a.Facts, quota.Fact{ID: FactResetCredits, Data: map[string]any{"Count": int(n)}})
@@ -197,4 +204,32 @@ func cleanName(s string) string {
 		}
 	}
 	return strings.TrimSpace(string(out[:min(len(out), maxNameLen)]))
+}
+
+// allNoData reports whether ws has windows and none carries a figure.
+func allNoData(ws []quota.Window) bool {
+	for _, w := range ws {
+		if !w.NoData {
+			return false
+		}
+	}
+	return len(ws) > 0
+}
+
+// outOfRange names the first used_percent of the body that is a number
+// outside 0..100, or "".
+func outOfRange(root gjson.Result) string {
+	limits := []string{"rate_limit", "code_review_rate_limit"}
+	for i := range root.Get("additional_rate_limits").Array() {
+		limits = append(limits, fmt.Sprintf("additional_rate_limits.%d.rate_limit", i))
+	}
+	for _, l := range limits {
+		for _, slot := range []string{"primary_window", "secondary_window"} {
+			path := l + "." + slot + ".used_percent"
+			if v, ok := jsonval.Number(root.Get(path)); ok && (v < 0 || v > 100) {
+				return path + "=" + strconv.FormatFloat(v, 'g', 6, 64)
+			}
+		}
+	}
+	return ""
 }

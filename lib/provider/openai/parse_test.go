@@ -135,8 +135,10 @@ func TestParseUsageEdgeCases(t *testing.T) {
 			want: quota.Account{Windows: []quota.Window{rate(h5, 42.5, time.Unix(1769200000, 0))}}},
 		{name: "NaN string", body: `{"rate_limit":{"primary_window":{"used_percent":"NaN","limit_window_seconds":1e300}}}`,
 			want: quota.Account{Windows: []quota.Window{{Kind: quota.KindRate, NoData: true}}}},
-		{name: "percent out of range", body: `{"rate_limit":{"primary_window":{"used_percent":150,"limit_window_seconds":18000},"secondary_window":{"used_percent":-3,"limit_window_seconds":604800}}}`,
-			want: quota.Account{Windows: []quota.Window{{Kind: quota.KindRate, Period: h5, NoData: true}, {Kind: quota.KindRate, Period: d7, NoData: true}}}},
+		{name: "percent out of range", body: `{"rate_limit":{"primary_window":{"used_percent":150,"limit_window_seconds":18000},"secondary_window":{"used_percent":3,"limit_window_seconds":604800}}}`,
+			want: quota.Account{Windows: []quota.Window{{Kind: quota.KindRate, Period: h5, NoData: true}, rate(d7, 3, time.Time{})}}},
+		{name: "every percent out of range", body: `{"rate_limit":{"primary_window":{"used_percent":150,"limit_window_seconds":18000},"secondary_window":{"used_percent":-3,"limit_window_seconds":604800}}}`,
+			kind: quota.KindMalformed},
 		{name: "code review with both windows", body: `{"rate_limit":null,"code_review_rate_limit":{"primary_window":{"used_percent":4,"limit_window_seconds":604800,"reset_at":1769200000},"secondary_window":{"used_percent":"1","limit_window_seconds":18000}}}`,
 			want: quota.Account{Windows: []quota.Window{
 				{Kind: quota.KindModel, NameID: NameCodeReview, Period: h5, UsedPct: 1},
