@@ -24,6 +24,7 @@ import (
 
 	"github.com/mystatus/mystatus/lib/auth"
 	"github.com/mystatus/mystatus/lib/httpx"
+	"github.com/mystatus/mystatus/lib/jsonval"
 	"github.com/mystatus/mystatus/lib/provider"
 	"github.com/mystatus/mystatus/lib/quota"
 )
@@ -350,6 +351,9 @@ func classify(err error, secrets ...string) error {
 	}
 	se.Body = redact(se.Body, secrets...)
 	qe := quota.AsError(httpx.FromStatus(err))
+	if jsonval.CheckDepth(se.Body, jsonval.MaxDepth) != nil {
+		return qe
+	}
 	if m := gjson.GetBytes(se.Body, "message"); m.Type == gjson.String && m.Str != "" {
 		qe.Detail = httpx.Truncate(m.Str, httpx.DetailLen)
 	}

@@ -100,3 +100,13 @@ func TestEchoedTokenLeavesNoFragment(t *testing.T) {
 		}
 	}
 }
+
+// A non-2xx body nested past the depth limit is classified by its status,
+// never handed to the recursive JSON parser.
+func TestClassifyDeepBody(t *testing.T) {
+	body := []byte(`{"message":` + strings.Repeat("[", 100000))
+	err := classify(&httpx.StatusError{Status: 401, URL: "http://127.0.0.1/x", Body: body})
+	if e := quota.AsError(err); e == nil || e.Kind != quota.KindUnauthorized {
+		t.Fatalf("error = %#v", e)
+	}
+}

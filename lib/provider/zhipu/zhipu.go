@@ -14,6 +14,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/mystatus/mystatus/lib/httpx"
+	"github.com/mystatus/mystatus/lib/jsonval"
 	"github.com/mystatus/mystatus/lib/provider"
 	"github.com/mystatus/mystatus/lib/quota"
 )
@@ -138,7 +139,7 @@ func classify(err error) error {
 		return err
 	}
 	generic := quota.AsError(httpx.FromStatus(err))
-	if !gjson.ValidBytes(se.Body) {
+	if jsonval.CheckDepth(se.Body, jsonval.MaxDepth) != nil || !gjson.ValidBytes(se.Body) {
 		return generic
 	}
 	root := gjson.ParseBytes(se.Body)

@@ -366,3 +366,19 @@ func TestConcurrentFetch(t *testing.T) {
 		t.Errorf("%d requests, want 8", n)
 	}
 }
+
+// A non-2xx body nested past the depth limit is classified by its status,
+// never handed to the recursive JSON parser.
+func TestDeepErrorBody(t *testing.T) {
+	pl := platforms[0]
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(401)
+		w.Write([]byte(`{"code":1001,"x":` + strings.Repeat("[", 100000)))
+	}))
+	defer s.Close()
+	p := newProvider(t, pl, authJSON(t), map[string]string{pl.env: s.URL})
+	_, err := p.Fetch(context.Background(), discoverOne(t, p))
+	if e := quota.AsError(err); e == nil || e.Kind != quota.KindUnauthorized || e.Code != "" {
+		t.Fatalf("error = %#v", e)
+	}
+}
