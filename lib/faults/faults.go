@@ -1,8 +1,10 @@
 // Package faults serves the failures mystatus must survive: a server that
 // hangs, drops the connection, answers every error status, an HTML page,
-// cut-off JSON, a body far over the size cap, a 200 carrying an error, or
-// a dead refresh token. The fault-injection suite in this package's tests
-// runs every platform against each of them.
+// cut-off JSON, a body far over the size cap, a body nested a million
+// levels deep, a 200 carrying an error, a dead refresh token, a redirect
+// to another origin, or an error that echoes the credential it was sent.
+// The fault-injection suite in this package's tests runs every platform
+// against each of them, and against special and hostile credential files.
 package faults
 
 import (
@@ -31,11 +33,23 @@ const (
 	HugeBody       Fault = "huge-body"      // HugeSize bytes of valid-looking JSON
 	ErrorBody200   Fault = "error-200"      // 200 whose body is an error envelope
 	InvalidGrant   Fault = "invalid_grant"  // OAuth: the refresh token is dead
+	DeepJSON       Fault = "deep-json"      // 200 whose body is DeepSize bytes of "["
+	Redirect       Fault = "redirect"       // 307 (GET) or 308 (POST) to another origin
+	EchoKey        Fault = "echo-key"       // 401 echoing the credential whole, split and in part
 )
 
 // All lists every fault.
 var All = []Fault{Timeout, Reset, Unauthorized, Forbidden, NotFound, RateLimited, QuotaExhausted,
-	ServerError, Unavailable, HTMLPage, TruncatedJSON, HugeBody, ErrorBody200, InvalidGrant}
+	ServerError, Unavailable, HTMLPage, TruncatedJSON, HugeBody, ErrorBody200, InvalidGrant,
+	DeepJSON, Redirect, EchoKey}
+
+// DeepSize is the size of the DeepJSON answer: just under the 1 MiB body
+// cap, so only a depth limit stops a recursive parser.
+const DeepSize = 1<<20 - 1
+
+// DefaultForeign is where [Handler]'s Redirect points: a port nothing
+// listens on. Tests pass a recorder of their own to [HandlerTo].
+const DefaultForeign = "http://127.0.0.1:9"
 
 // HugeSize is the size of the HugeBody answer: fifty times the 1 MiB cap.
 const HugeSize = 50 << 20
@@ -48,10 +62,15 @@ const RetryAfter = "120"
 // gives up, so a test server always closes.
 const MaxHang = time.Minute
 
-// Handler answers every request with f. The 401 body echoes the request's
-// Authorization header, as some upstreams do, so tests can check that a
-// secret sent upstream never comes back out.
-func Handler(f Fault) http.Handler {
+// Handler answers every request with f, redirecting to [DefaultForeign].
+// The 401 body echoes the request's Authorization header, as some
+// upstreams do, so tests can check that a secret sent upstream never comes
+// back out.
+func Handler(f Fault) http.Handler { return HandlerTo(f, DefaultForeign) }
+
+// HandlerTo is [Handler] with the Redirect fault pointing at foreign (a
+// base URL; the request's path and query are kept).
+func HandlerTo(f Fault, foreign string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch f {
 		case Timeout:
@@ -109,6 +128,20 @@ func Handler(f Fault) http.Handler {
 				`"error":{"code":401,"message":"Request had invalid authentication credentials.","status":"UNAUTHENTICATED"}}`)
 		case InvalidGrant:
 			reply(w, 400, nil, `{"error":"invalid_grant","error_description":"Token has been expired or revoked."}`)
+		case DeepJSON:
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, strings.Repeat("[", DeepSize))
+		case Redirect:
+			// 308 keeps the method and body of a POST (the token form);
+			// 307 does the same for a GET with its headers.
+			status := http.StatusTemporaryRedirect
+			if r.Method == http.MethodPost {
+				status = http.StatusPermanentRedirect
+			}
+			io.Copy(io.Discard, r.Body)
+			http.Redirect(w, r, strings.TrimRight(foreign, "/")+r.URL.RequestURI(), status)
+		case EchoKey:
+			reply(w, 401, nil, `{"error":{"code":401,"message":"`+jsonSafe(echo(credential(r)))+`","status":"UNAUTHENTICATED"}}`)
 		}
 	})
 }
@@ -130,4 +163,25 @@ func jsonSafe(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// credential is what the request authenticates with: the Authorization
+// value without its scheme, or an API-key header.
+func credential(r *http.Request) string {
+	v := r.Header.Get("Authorization")
+	if _, tok, ok := strings.Cut(v, " "); ok {
+		v = tok
+	}
+	if v == "" {
+		v = r.Header.Get("X-Api-Key")
+	}
+	return v
+}
+
+// echo quotes c as careless upstreams do: whole, split across a line
+// break and a space, and its two halves on their own.
+func echo(c string) string {
+	h := len(c) / 2
+	return "invalid api key " + c + "; received " + c[:h] + `\n` + c[h:] + " (" + c[:h/2] + " " + c[h/2:] +
+		"); prefix " + c[:h] + "; suffix " + c[h:]
 }
