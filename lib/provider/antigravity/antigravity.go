@@ -1,8 +1,8 @@
 // Package antigravity reports the Google Antigravity (Cloud Code Assist)
 // quota of every Google account found in OpenCode's
 // antigravity-accounts.json and in Antigravity-Manager's account store:
-// per model family (Gemini Pro, Gemini Flash, Gemini Image, Claude,
-// Other) and, when the platform offers them, the 5-hour and weekly
+// per model family (Gemini Pro, Gemini Flash, Gemini Image, Claude and
+// GPT, other models) and, when the platform offers them, the 5-hour and weekly
 // buckets.
 //
 // Access tokens stored by Antigravity-Manager are used while valid;
