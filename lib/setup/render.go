@@ -21,6 +21,8 @@ const (
 	ErrNoProject ErrKind = "no_project" // no project directory given
 	ErrParse     ErrKind = "parse"      // the config file is not valid JSON/JSONC or has the wrong shape
 	ErrIO        ErrKind = "io"         // reading, backing up or writing failed
+	ErrNoClient  ErrKind = "no_client"  // no client name given
+	ErrGoRun     ErrKind = "go_run"     // running from Go's build cache with no mystatus on PATH
 )
 
 // Error is why Snippet or Write failed. When Write fails the config file
@@ -46,13 +48,17 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // Render returns the localized message.
 func (e *Error) Render(loc *i18n.Localizer) string {
+	names := make([]string, len(Clients))
+	for i, c := range Clients {
+		names[i] = string(c)
+	}
 	switch e.Kind {
 	case ErrClient:
-		names := make([]string, len(Clients))
-		for i, c := range Clients {
-			names[i] = string(c)
-		}
 		return loc.T("setup.err.client", map[string]any{"Client": string(e.Client), "Choices": strings.Join(names, ", ")})
+	case ErrNoClient:
+		return loc.T("setup.err.no_client", map[string]any{"Choices": strings.Join(names, ", ")})
+	case ErrGoRun:
+		return loc.T("setup.err.go_run", map[string]any{"Path": e.Path, "Client": string(e.Client)})
 	case ErrNoHome:
 		return loc.T("setup.err.no_home", nil)
 	case ErrNoProject:
@@ -152,6 +158,16 @@ func (r Result) Render(loc *i18n.Localizer) string {
 			b.WriteString(loc.T("setup.file.unchanged", data))
 		}
 		b.WriteByte('\n')
+		for _, c := range f.Changes {
+			id := "setup.change.updated"
+			if c.Old == "" {
+				id = "setup.change.added"
+			}
+			b.WriteString(loc.T(id, map[string]any{"Path": c.Path, "Old": c.Old, "New": c.New}) + "\n")
+		}
+		if len(f.Kept) > 0 {
+			b.WriteString(loc.T("setup.change.kept", map[string]any{"Names": strings.Join(f.Kept, ", ")}) + "\n")
+		}
 	}
 	b.WriteString(loc.T("setup.next."+string(r.Client), nil) + "\n")
 	return b.String()

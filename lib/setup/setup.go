@@ -3,10 +3,11 @@
 // `mystatus serve` as a local stdio MCP server, printed as a snippet or
 // merged into the client's config file.
 //
-// Merging edits the file as text: only the "mystatus" entry under the
-// client's server key is inserted or replaced, so the user's other keys,
-// comments and layout are kept byte for byte. The old file is backed up
-// first and the new one is written atomically with the old file's mode.
+// Merging edits the file's syntax tree (hujson keeps comments and layout):
+// a missing "mystatus" entry under the client's server key is added, an
+// existing one only gets its command line updated, and every other byte of
+// the user's file is kept. The old file is backed up first and the new one
+// is written atomically with the old file's mode.
 package setup
 
 import (
@@ -21,6 +22,7 @@ import (
 	"time"
 
 	"github.com/mystatus/mystatus/i18n"
+	"github.com/mystatus/mystatus/lib/safefile"
 )
 
 // Client is an editor agent mystatus can be configured for.
@@ -40,6 +42,9 @@ var Clients = []Client{OpenCode, Claude, VSCode, Zed}
 // ParseClient checks a client name given on the command line.
 func ParseClient(name string) (Client, error) {
 	c := Client(strings.ToLower(strings.TrimSpace(name)))
+	if c == "" {
+		return "", &Error{Kind: ErrNoClient}
+	}
 	for _, k := range Clients {
 		if c == k {
 			return c, nil
@@ -78,8 +83,11 @@ type Options struct {
 	GOOS       string // default runtime.GOOS
 	ProjectDir string // the project (Claude Code's .mcp.json, VS Code's .vscode/mcp.json)
 	Command    string // absolute path of the mystatus binary; default "mystatus"
-	Lang       string // optional; sets MYSTATUS_LANG for the server
-	Now        func() time.Time
+	// Args go before "serve" (the npx form: Command "npx", Args
+	// ["-y", "@mystatus/cli"]); see [DetectLaunch].
+	Args []string
+	Lang string // optional; sets MYSTATUS_LANG for the server
+	Now  func() time.Time
 }
 
 func (o Options) goos() string {
@@ -148,14 +156,18 @@ type Config struct {
 
 // spec is what differs between clients.
 type spec struct {
-	key    string
-	strict bool // plain JSON, no comments or trailing commas
-	path   string
-	entry  []field
+	key     string
+	strict  bool // plain JSON, no comments or trailing commas
+	path    string
+	entry   []field
+	cmdKeys []string // the members of an entry that make its command line
+	envKey  string   // the member holding the server's environment
+	lang    string   // MYSTATUS_LANG, "" for none
 }
 
 func specFor(c Client, o Options) (spec, error) {
 	cmd, lang := o.command(), o.lang()
+	argv := append(append([]string{}, o.Args...), "serve")
 	env := func(name string) []field {
 		if lang == "" {
 			return nil
@@ -168,29 +180,33 @@ func specFor(c Client, o Options) (spec, error) {
 		if err != nil {
 			return spec{}, err
 		}
-		entry := []field{{"type", "local"}, {"command", []string{cmd, "serve"}}, {"enabled", true}}
-		return spec{key: "mcp", path: path, entry: append(entry, env("environment")...)}, nil
+		entry := []field{{"type", "local"}, {"command", append([]string{cmd}, argv...)}, {"enabled", true}}
+		return spec{key: "mcp", path: path, entry: append(entry, env("environment")...),
+			cmdKeys: []string{"command"}, envKey: "environment", lang: lang}, nil
 	case Claude:
 		dir, err := o.project()
 		if err != nil {
 			return spec{}, err
 		}
-		entry := []field{{"command", cmd}, {"args", []string{"serve"}}}
-		return spec{key: "mcpServers", strict: true, path: filepath.Join(dir, ".mcp.json"), entry: append(entry, env("env")...)}, nil
+		entry := []field{{"command", cmd}, {"args", argv}}
+		return spec{key: "mcpServers", strict: true, path: filepath.Join(dir, ".mcp.json"), entry: append(entry, env("env")...),
+			cmdKeys: []string{"command", "args"}, envKey: "env", lang: lang}, nil
 	case VSCode:
 		dir, err := o.project()
 		if err != nil {
 			return spec{}, err
 		}
-		entry := []field{{"type", "stdio"}, {"command", cmd}, {"args", []string{"serve"}}}
-		return spec{key: "servers", path: filepath.Join(dir, ".vscode", "mcp.json"), entry: append(entry, env("env")...)}, nil
+		entry := []field{{"type", "stdio"}, {"command", cmd}, {"args", argv}}
+		return spec{key: "servers", path: filepath.Join(dir, ".vscode", "mcp.json"), entry: append(entry, env("env")...),
+			cmdKeys: []string{"command", "args"}, envKey: "env", lang: lang}, nil
 	case Zed:
 		path, err := zedSettings(o)
 		if err != nil {
 			return spec{}, err
 		}
-		entry := []field{{"command", cmd}, {"args", []string{"serve"}}}
-		return spec{key: "context_servers", path: path, entry: append(entry, env("env")...)}, nil
+		entry := []field{{"command", cmd}, {"args", argv}}
+		return spec{key: "context_servers", path: path, entry: append(entry, env("env")...),
+			cmdKeys: []string{"command", "args"}, envKey: "env", lang: lang}, nil
 	}
 	return spec{}, &Error{Kind: ErrClient, Client: c}
 }
@@ -254,7 +270,7 @@ func Snippet(c Client, opts Options) (Config, error) {
 	if err != nil {
 		return Config{}, err
 	}
-	text, err := merge(sp, nil)
+	text, _, err := merge(sp, nil, false)
 	if err != nil {
 		return Config{}, err
 	}
@@ -271,26 +287,6 @@ func Snippet(c Client, opts Options) (Config, error) {
 	return s, nil
 }
 
-// merge returns src with the mystatus entry set; a blank src gives the
-// bare snippet document (after any comments src holds).
-func merge(sp spec, src []byte) ([]byte, error) {
-	if blank(src, sp.strict) {
-		// An empty object always takes the entry.
-		doc, _ := setPath([]byte("{}"), &node{kind: '{', start: 0, end: 2}, []string{sp.key, ServerName}, sp.entry)
-		doc = append(doc, '\n')
-		if len(bytes.TrimSpace(src)) == 0 {
-			return doc, nil
-		}
-		out := append(bytes.TrimRight(bytes.Clone(src), " \t\r\n"), '\n')
-		return append(out, doc...), nil
-	}
-	root, err := parseJSONC(src, sp.strict)
-	if err != nil {
-		return nil, err
-	}
-	return setPath(src, root, []string{sp.key, ServerName}, sp.entry)
-}
-
 // claudeAdd is the `claude mcp add` command line. The name goes before
 // --env because --env takes several values; "--" ends the options.
 func claudeAdd(o Options) string {
@@ -298,7 +294,11 @@ func claudeAdd(o Options) string {
 	if lang := o.lang(); lang != "" {
 		parts = append(parts, "--env", shellQuote("MYSTATUS_LANG="+lang, o.goos()))
 	}
-	return strings.Join(append(parts, "--", shellQuote(o.command(), o.goos()), "serve"), " ")
+	parts = append(parts, "--", shellQuote(o.command(), o.goos()))
+	for _, a := range o.Args {
+		parts = append(parts, shellQuote(a, o.goos()))
+	}
+	return strings.Join(append(parts, "serve"), " ")
 }
 
 // shellQuote quotes s for a POSIX shell, or with double quotes on Windows,
@@ -350,6 +350,11 @@ type FileResult struct {
 	Path   string
 	Action Action
 	Backup string // copy of the previous content; "" unless Action is Updated
+	// Changes are the values set in the config file (not the command file).
+	Changes []Change
+	// Kept are the members of an existing mystatus entry left as the user
+	// set them (enabled, environment, timeout, …).
+	Kept []string
 }
 
 // Result is what Write did.
@@ -368,15 +373,20 @@ func Write(c Client, opts Options) (Result, error) {
 		return Result{}, err
 	}
 	res := Result{Client: c}
+	var ed *editor
 	fr, err := update(sp.path, opts.now(), func(old []byte) ([]byte, error) {
-		out, err := merge(sp, old)
+		out, e, err := merge(sp, old, sp.lang != "")
 		if err != nil {
 			return nil, parseError(sp.path, old, err)
 		}
+		ed = e
 		return out, nil
 	})
 	if err != nil {
 		return res, err
+	}
+	if fr.Action != Unchanged && ed != nil {
+		fr.Changes, fr.Kept = ed.changes, ed.kept
 	}
 	res.Files = append(res.Files, fr)
 	if c == OpenCode {
@@ -394,6 +404,10 @@ func Write(c Client, opts Options) (Result, error) {
 	return res, nil
 }
 
+// maxConfig bounds the config file init reads; editors' settings files
+// are kilobytes.
+const maxConfig = 8 << 20
+
 // update rewrites path with edit(old content; nil when absent). A changed
 // file is backed up to <file>.bak-<time> first and replaced atomically
 // (temporary file in the same directory, then rename) keeping its mode.
@@ -403,7 +417,9 @@ func update(path string, now time.Time, edit func(old []byte) ([]byte, error)) (
 	if p, err := filepath.EvalSymlinks(path); err == nil {
 		real = p
 	}
-	old, err := os.ReadFile(real)
+	// Only a regular file is read, and never more than maxConfig: a FIFO
+	// or a device in its place must not hang init or fill memory.
+	old, err := safefile.Read(real, maxConfig)
 	exists := err == nil
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return FileResult{}, ioError(path, err)

@@ -90,7 +90,7 @@ func TestWrite(t *testing.T) {
 		{Claude, "replace", ""},
 		{Claude, "comments", whyNoComments},
 		{Claude, "trailing_comma", whyTrailingComma},
-		{Claude, "broken", whyControl},
+		{Claude, "broken", whyString},
 		{VSCode, "absent", ""},
 		{VSCode, "empty", ""},
 		{VSCode, "tabs", ""},
@@ -102,7 +102,7 @@ func TestWrite(t *testing.T) {
 		{Zed, "default", ""},
 		{Zed, "other_keys", ""},
 		{Zed, "crlf_replace", ""},
-		{Zed, "broken", whyChar},
+		{Zed, "broken", whyNumber},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.client)+"/"+tt.name, func(t *testing.T) {
@@ -154,31 +154,38 @@ func TestWrite(t *testing.T) {
 			}
 			golden(t, filepath.Join("write", string(tt.client), tt.name+".out"), got)
 
-			// The result is the input's value plus the entry, and every
-			// comment of the input survives.
+			// The result is the input's value plus the entry (an existing
+			// entry keeps its members, only its command line is set), and
+			// every comment of the input survives.
 			sp, _ := specFor(tt.client, opts)
-			root, err := parseJSONC(got, sp.strict)
-			if err != nil {
-				t.Fatalf("output does not parse: %v", err)
-			}
 			want := map[string]any{}
 			if exists && !blank(in, sp.strict) {
-				inRoot, err := parseJSONC(in, sp.strict)
-				if err != nil {
-					t.Fatal(err)
-				}
-				want = toValue(in, inRoot).(map[string]any)
+				want = docValue(t, in, sp.strict).(map[string]any)
 			}
 			servers, _ := want[sp.key].(map[string]any)
 			if servers == nil {
 				servers = map[string]any{}
 				want[sp.key] = servers
 			}
-			entrySrc := []byte(render(sp.entry, "", style{unit: " ", nl: "\n"}))
-			entryRoot, _ := parseJSONC(entrySrc, true)
-			servers["mystatus"] = toValue(entrySrc, entryRoot)
-			if v := toValue(got, root); !reflect.DeepEqual(v, want) {
+			entry := docValue(t, []byte(render(sp.entry, "", style{unit: " ", nl: "\n"})), true).(map[string]any)
+			if old, ok := servers["mystatus"].(map[string]any); ok {
+				for _, k := range sp.cmdKeys {
+					old[k] = entry[k]
+				}
+				env, _ := old[sp.envKey].(map[string]any)
+				if env == nil {
+					env = map[string]any{}
+					old[sp.envKey] = env
+				}
+				env["MYSTATUS_LANG"] = sp.lang
+			} else {
+				servers["mystatus"] = entry
+			}
+			if v := docValue(t, got, sp.strict); !reflect.DeepEqual(v, want) {
 				t.Errorf("value %#v\nwant %#v", v, want)
+			}
+			if exists && len(res.Files[0].Changes) == 0 {
+				t.Errorf("no change reported")
 			}
 			for _, c := range commentRE.FindAll(in, -1) {
 				if !bytes.Contains(got, c) {
@@ -469,11 +476,15 @@ func TestRenderAllLanguages(t *testing.T) {
 		{Kind: ErrParse, Path: "/f", Reason: "top"},
 		{Kind: ErrParse, Path: "/f", Reason: "not_object", Key: "mcp"},
 		{Kind: ErrIO, Path: "/f", Err: fs.ErrPermission},
+		{Kind: ErrNoClient},
+		{Kind: ErrGoRun, Path: "/tmp/go-build1/b001/exe/mystatus", Client: OpenCode},
 	}
-	for _, why := range []string{whyEOF, whyChar, whyString, whyEscape, whyControl, whyNumber, whyComment, whyNoComments, whyTrailingComma, whyDepth, whyTrailing} {
+	for _, why := range []string{whyEOF, whyChar, whyString, whyComment, whyNoComments, whyTrailingComma, whyDepth, whyTrailing} {
 		errs = append(errs, &Error{Kind: ErrParse, Path: "/f", Reason: why, Line: 2, Col: 3, Char: "'x'"})
 	}
-	res := Result{Files: []FileResult{{Path: "/a", Action: Created}, {Path: "/b", Action: Updated, Backup: "/b.bak"}, {Path: "/c", Action: Unchanged}}}
+	res := Result{Files: []FileResult{{Path: "/a", Action: Created}, {Path: "/b", Action: Updated, Backup: "/b.bak",
+		Changes: []Change{{Path: "mcp.mystatus.command", Old: `["/old","serve"]`, New: `["mystatus","serve"]`}, {Path: "mcp.mystatus.environment.MYSTATUS_LANG", New: `"zh"`}},
+		Kept:    []string{"enabled", "timeout"}}, {Path: "/c", Action: Unchanged}}}
 	for _, lang := range i18n.Languages {
 		loc := i18n.New(lang)
 		var texts []string
