@@ -81,8 +81,8 @@ func reply(w http.ResponseWriter, status int, b []byte) {
 // antigravity-accounts.json holding n enabled accounts, each with its own
 // refresh token and project, and returns the paths mystatus derives from
 // that HOME. With no stored access token, every account's chain is
-// token → fetchAvailableModels → (retrieveUserQuotaSummary ∥
-// loadCodeAssist).
+// token → (fetchAvailableModels ∥ retrieveUserQuotaSummary ∥
+// loadCodeAssist): two round trips.
 func GoogleHome(home string, n int) (auth.Paths, error) {
 	paths := auth.PathsFromEnv(func(k string) string {
 		if k == "HOME" {
