@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
+	"os/exec"
 	"strings"
 
 	"github.com/mystatus/mystatus/i18n"
@@ -44,9 +44,12 @@ var initCommand = &command{name: "init", args: "cli.meta.client", summary: "cli.
 				opts.ProjectDir, _ = os.Getwd()
 			}
 			// GUI clients often lack the user's PATH: point them at this
-			// binary, unless it is a `go run` build that vanishes on exit.
-			if exe, err := os.Executable(); err == nil && !transientBuild(exe) {
-				opts.Command = exe
+			// binary; an npm install gets the npx form, and a `go run`
+			// build (gone on exit) keeps `mystatus` from PATH.
+			if exe, err := os.Executable(); err == nil {
+				if launch, err := setup.DetectLaunch(exe, c, exec.LookPath); err == nil {
+					opts.Command, opts.Args = launch.Command, launch.Args
+				}
 			}
 			snippet, err := setup.Snippet(c, opts)
 			if err != nil {
@@ -80,16 +83,4 @@ func renderSetupErr(loc *i18n.Localizer, err error) string {
 		return se.Render(loc)
 	}
 	return err.Error()
-}
-
-// transientBuild reports whether exe is a binary `go run` or `go test`
-// built into a temporary go-build directory; such a path is gone once the
-// command ends, so snippets name `mystatus` from PATH instead.
-func transientBuild(exe string) bool {
-	for _, part := range strings.Split(filepath.ToSlash(exe), "/") {
-		if strings.HasPrefix(part, "go-build") {
-			return true
-		}
-	}
-	return false
 }
