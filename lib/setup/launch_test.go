@@ -74,4 +74,3 @@ func TestSnippetNPX(t *testing.T) {
 		t.Errorf("claude command line %q", s.Shell)
 	}
 }
-
