@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -28,6 +29,9 @@ func FuzzFromStatus(f *testing.F) {
 		{404, ``, "", ""},
 		{200, `{"error":{"details":[{"retryDelay":"1e9h"}]}}`, "-1", ""},
 		{999, "\xff\xfe", "x", "y"},
+		// Nesting past the depth limit must be classified without recursing.
+		{400, strings.Repeat(`{"error":`, 500) + `"invalid_grant"` + strings.Repeat("}", 500), "", ""},
+		{429, strings.Repeat("[", 1<<16), "", ""},
 	}
 	for _, s := range seeds {
 		f.Add(s.status, []byte(s.body), s.retry, s.limit)
@@ -49,6 +53,32 @@ func FuzzFromStatus(f *testing.F) {
 		}
 		if !errors.Is(err, in) {
 			t.Fatalf("FromStatus lost the status error")
+		}
+	})
+}
+
+// FuzzDetail: whatever a body holds, its detail is bounded, one line, and
+// keeps no piece of a known secret.
+func FuzzDetail(f *testing.F) {
+	const key = "a1b2c3d4e5f6a7b8c9d0a1b2c3d4e5f6.FuzzDetailKey9"
+	quota.RegisterSecret(key)
+	f.Add([]byte(key), 0)
+	f.Add([]byte(`{"error":{"message":"bad key `+key[:20]+"\n"+key[20:]+`"}}`), 3)
+	f.Add([]byte(strings.Repeat("[", 4096)), 1)
+	f.Fuzz(func(t *testing.T, body []byte, at int) {
+		if at < 0 {
+			at = -at
+		}
+		at %= len(body) + 1
+		in := string(body[:at]) + key + string(body[at:])
+		d := (&StatusError{Status: 401, Header: http.Header{}, Body: []byte(in)}).Detail()
+		if len(d) > DetailLen+len("…") || strings.ContainsAny(d, "\n\r\t") {
+			t.Fatalf("detail %q", d)
+		}
+		for i := 0; i+quota.MinSecret <= len(key); i++ {
+			if piece := key[i : i+quota.MinSecret]; strings.Contains(d, piece) && !strings.Contains(string(body), piece) {
+				t.Fatalf("detail %q keeps %q of the key", d, piece)
+			}
 		}
 	})
 }

@@ -73,12 +73,16 @@ type Error struct {
 	Kind Kind
 	// Path is the credential file involved, Field the JSON field.
 	Path, Field string
-	// Status is the HTTP status, Code the platform's own error code.
+	// Status is the HTTP status, Code the platform's own error code or,
+	// for a credential file, the cause mystatus found (auth.Code*: not a
+	// regular file, too large, permission denied); catalog messages may
+	// branch on it.
 	Status int
 	Code   string
 	// URL is the request URL (without query secrets).
 	URL string
-	// Detail is the upstream's own message, truncated and secret-free.
+	// Detail is the upstream's own message, secret-free and truncated (in
+	// that order: see httpx.Truncate).
 	Detail string
 	// RetryAfter is the server-requested delay; ResetAt the quota reset.
 	RetryAfter time.Duration
