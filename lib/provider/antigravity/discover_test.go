@@ -41,12 +41,16 @@ func homePaths(home string) auth.Paths {
 }
 
 func newProvider(paths auth.Paths, env map[string]string) *Provider {
-	return New(provider.Deps{
+	p := New(provider.Deps{
 		HTTP:     httpx.New(5 * time.Second),
 		Auth:     auth.NewStore(paths),
 		Settings: provider.Settings{Getenv: func(k string) string { return env[k] }},
 		Now:      func() time.Time { return now },
 	})
+	// The fixture home holds a broken manager file: re-read it at once
+	// instead of waiting out the real pause.
+	p.pause = func(context.Context) {}
+	return p
 }
 
 // snapshot records every fixture file's bytes and mtime, so tests can
