@@ -186,7 +186,8 @@ func (p *Provider) round(ctx context.Context, c *cred, tok string) roundResult {
 			return r
 		}
 		if a.project == "" {
-			r.err = &quota.Error{Kind: quota.KindProjectMissing, URL: resp.URL, Reason: a.tier}
+			// Reason carries the tier Google named, for the explanation.
+			r.err = &quota.Error{Kind: quota.KindProjectMissing, Path: c.path, URL: resp.URL, Reason: a.tier}
 			return r
 		}
 		project, r.plan = a.project, a.plan

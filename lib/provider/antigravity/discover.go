@@ -45,6 +45,7 @@ type cred struct {
 	// client that minted the refresh token ("" for Antigravity's).
 	clientKey string
 	source    string
+	path      string // the credential file, for the steps of an error about it
 	facts     []quota.Fact
 }
 
@@ -282,7 +283,7 @@ func ocCandidate(path string, a ocAccount) candidate {
 			Err:  &quota.Error{Kind: quota.KindFieldMissing, Path: path, Field: field},
 		}}
 	}
-	c := &cred{email: a.Email, refresh: a.Refresh, project: a.Project, source: sourceOpenCode}
+	c := &cred{email: a.Email, refresh: a.Refresh, project: a.Project, source: sourceOpenCode, path: path}
 	t := quota.Target{Key: "antigravity:" + strings.ToLower(a.Email), Name: a.Email, Data: c}
 	// An account without a project id is resolved by Fetch.
 	if a.Refresh == "" {
@@ -303,6 +304,7 @@ func amCandidate(path string, a *amAccount, now time.Time) candidate {
 		project:   a.Project,
 		clientKey: a.ClientKey,
 		source:    sourceManager,
+		path:      path,
 	}
 	if a.ProxyDisabled {
 		data := map[string]any{}

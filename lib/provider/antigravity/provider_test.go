@@ -619,6 +619,9 @@ func TestProjectFromLoadCodeAssist(t *testing.T) {
 			if e := quota.AsError(err); e != nil && e.Reason != tt.wantTier {
 				t.Errorf("tier = %q, want %q", e.Reason, tt.wantTier)
 			}
+			if e := quota.AsError(err); e != nil && e.Kind == quota.KindProjectMissing && !strings.HasSuffix(e.Path, "antigravity-accounts.json") {
+				t.Errorf("path = %q, want the accounts file (its steps depend on it)", e.Path)
+			}
 			var sent []string
 			for _, c := range f.calls {
 				if strings.HasSuffix(c.endpoint, "fetchAvailableModels") {
