@@ -171,6 +171,17 @@ func parseModels(body []byte) ([]quota.Window, error) {
 		return nil, errShape
 	}
 	picker := agentModels(root)
+	if picker != nil {
+		// A picker naming none of the listed models says nothing usable.
+		listed := false
+		models.ForEach(func(k, _ gjson.Result) bool {
+			listed = picker[k.String()]
+			return !listed
+		})
+		if !listed {
+			picker = nil
+		}
+	}
 	type agg struct {
 		data  bool
 		frac  float64

@@ -77,6 +77,20 @@ func TestParseModels(t *testing.T) {
 			}
 		})
 	}
+	// The picker decides: an unknown id it lists is the catch-all family
+	// (a catalog name); a picker naming no listed model is ignored.
+	picked := `{"models": {"rev19-uic3-1p": {"quotaInfo": {"remainingFraction": 0.25}},
+		"gemini-3-flash": {"quotaInfo": {"remainingFraction": 0.5}}, "chat_1": {"quotaInfo": {"remainingFraction": 0}}},
+		"agentModelSorts": [{"groups": [{"modelIds": ["rev19-uic3-1p"]}]}]}`
+	got, err := parseModels([]byte(picked))
+	if want := []quota.Window{model(famOther, 75, "")}; err != nil || !reflect.DeepEqual(got, want) || got[0].NameID != NameOther {
+		t.Errorf("picked = %+v, %v; want %+v", got, err, want)
+	}
+	stale := strings.Replace(picked, `["rev19-uic3-1p"]`, `["gone-model"]`, 1)
+	got, err = parseModels([]byte(stale))
+	if want := []quota.Window{model(famGeminiFlash, 50, "")}; err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("stale picker = %+v, %v; want %+v", got, err, want)
+	}
 	for _, s := range []string{"", "null", "[]", `{"models": []}`, `{"models": "x"}`, `{"models":`} {
 		if got, err := parseModels([]byte(s)); err == nil || got != nil {
 			t.Errorf("parseModels(%q) = %v, %v; want an error", s, got, err)

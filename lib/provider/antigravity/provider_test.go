@@ -337,6 +337,14 @@ func TestFetchBaseFallback(t *testing.T) {
 						f.count("b2", "retrieveUserQuotaSummary"), len(a.Windows))
 				}
 			}},
+		{name: "each request walks the hosts on its own", bases: []string{"b1", "b2"},
+			summary:  map[string]reply{"b1": rep(503, "err_unavailable_503.json")},
+			wantHits: map[string]int{"b1": 1, "b2": 0},
+			check: func(t *testing.T, f *fake, a quota.Account) {
+				if f.count("b2", "retrieveUserQuotaSummary") != 1 || len(a.Windows) != 8 {
+					t.Errorf("summary calls on b2 = %d, windows %d", f.count("b2", "retrieveUserQuotaSummary"), len(a.Windows))
+				}
+			}},
 		{name: "429s then ok", bases: []string{"b1", "b2", "b3"},
 			models: map[string]reply{"b1": rep(429, "err_resource_exhausted_429.json"),
 				"b2": rep(429, "err_quota_exhausted_429.json")},
