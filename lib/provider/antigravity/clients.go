@@ -54,8 +54,9 @@ const CodeClientIncomplete = "oauth_client_incomplete"
 // clientsFor lists the clients to try for an account, in order. A complete
 // override is the user's choice and the only one tried. Otherwise the
 // client the account was minted with comes first (recorded is
-// Antigravity-Manager's token.oauth_client_key; empty means Antigravity),
-// then the other known one, tried once on invalid_client or
+// Antigravity-Manager's token.oauth_client_key, which may name a client
+// injected with ANTIGRAVITY_OAUTH_CLIENTS; empty means Antigravity), then
+// the other known ones, each tried once on invalid_client or
 // unauthorized_client.
 func (p *Provider) clientsFor(recorded string) ([]oauthClient, error) {
 	id, idSrc := p.d.Settings.Get(settingClientID)
@@ -68,10 +69,30 @@ func (p *Provider) clientsFor(recorded string) ([]oauthClient, error) {
 	case secret != "":
 		return nil, clientIncomplete(secretSrc, "MYSTATUS_GOOGLE_CLIENT_ID")
 	}
+	if c, ok := p.managerClient(recorded); ok {
+		// A client injected into Antigravity-Manager minted this token.
+		return []oauthClient{c, clientAntigravity, clientGeminiCLI}, nil
+	}
 	if k := strings.ToLower(recorded); strings.Contains(k, "gemini") {
 		return []oauthClient{clientGeminiCLI, clientAntigravity}, nil
 	}
 	return []oauthClient{clientAntigravity, clientGeminiCLI}, nil
+}
+
+// managerClient finds the client called key among those injected into
+// Antigravity-Manager with ANTIGRAVITY_OAUTH_CLIENTS
+// ("key|client_id|secret|label;…"), read from the same environment.
+func (p *Provider) managerClient(key string) (oauthClient, bool) {
+	if key == "" || p.d.Settings.Getenv == nil {
+		return oauthClient{}, false
+	}
+	for _, entry := range strings.Split(p.d.Settings.Getenv("ANTIGRAVITY_OAUTH_CLIENTS"), ";") {
+		f := strings.Split(strings.TrimSpace(entry), "|")
+		if len(f) >= 3 && strings.TrimSpace(f[0]) == key && strings.TrimSpace(f[1]) != "" && strings.TrimSpace(f[2]) != "" {
+			return oauthClient{key: key, id: strings.TrimSpace(f[1]), secret: strings.TrimSpace(f[2])}, true
+		}
+	}
+	return oauthClient{}, false
 }
 
 // clientIncomplete reports an override with one half missing. Field names

@@ -775,6 +775,10 @@ func TestClientsFor(t *testing.T) {
 		{recorded: "", want: []string{"antigravity", "gemini-cli"}},
 		{recorded: "antigravity_enterprise", want: []string{"antigravity", "gemini-cli"}},
 		{recorded: "gemini_cli", want: []string{"gemini-cli", "antigravity"}},
+		{recorded: "team", env: map[string]string{"ANTIGRAVITY_OAUTH_CLIENTS": "other|x|y|X; team | t.apps.googleusercontent.com | GOCSPX-t | Team"},
+			want: []string{"team", "antigravity", "gemini-cli"}},
+		{recorded: "team", env: map[string]string{"ANTIGRAVITY_OAUTH_CLIENTS": "team||GOCSPX-t|no id"},
+			want: []string{"antigravity", "gemini-cli"}},
 		{env: map[string]string{"MYSTATUS_GOOGLE_CLIENT_ID": "a", "MYSTATUS_GOOGLE_CLIENT_SECRET": "b"}, want: []string{"override"}},
 		{env: map[string]string{"MYSTATUS_GOOGLE_CLIENT_ID": "a"}, wantErr: "MYSTATUS_GOOGLE_CLIENT_SECRET"},
 		{env: map[string]string{"MYSTATUS_GOOGLE_CLIENT_SECRET": "b"}, wantErr: "MYSTATUS_GOOGLE_CLIENT_ID"},
@@ -797,6 +801,8 @@ func TestClientsFor(t *testing.T) {
 			}
 		case err != nil || !reflect.DeepEqual(keys, tt.want):
 			t.Errorf("clientsFor(%q, %v) = %v, %v; want %v", tt.recorded, tt.env, keys, err, tt.want)
+		case keys[0] == "team" && (cs[0].id != "t.apps.googleusercontent.com" || cs[0].secret != "GOCSPX-t"):
+			t.Errorf("injected client = %+v", cs[0])
 		}
 	}
 }
