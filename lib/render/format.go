@@ -2,13 +2,20 @@ package render
 
 import (
 	"math"
-	"strconv"
 	"strings"
+	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
+	"golang.org/x/text/currency"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"golang.org/x/text/number"
 	"golang.org/x/text/width"
 
 	"github.com/mystatus/mystatus/i18n"
+	"github.com/mystatus/mystatus/lib/quota"
 )
 
 // Bar widths: window rows and compact (per-model) rows.
@@ -99,19 +106,104 @@ func When(loc *i18n.Localizer, t, now time.Time, tz *time.Location) string {
 	return lt.Format(loc.T("layout.datetime", nil))
 }
 
-// Number renders a count: integers without decimals, large token counts
-// in millions with one decimal ("8.2M"), other values with up to two
-// decimals.
-func Number(v float64, unit string) string {
+// Number renders a count in the language's number format (x/text, CLDR
+// data): integers without decimals, large token counts in millions with one
+// decimal ("8.2M", "8,2 M"), other values with up to two decimals ("149.5",
+// "149,5"). See [formatDecimal] for grouping. A value that is not finite or
+// too large to be a count (1e15 and up) renders as "–": such figures are
+// upstream garbage, never a number to print.
+func Number(loc *i18n.Localizer, v float64, unit string) string {
+	if !finiteCount(v) {
+		return "–"
+	}
 	if unit == "tokens" && math.Abs(v) >= 1e6 {
-		return strconv.FormatFloat(v/1e6, 'f', 1, 64) + "M"
+		return loc.T("render.millions", map[string]any{"N": formatDecimal(loc, v/1e6, 1, 1)})
 	}
-	if v == math.Trunc(v) && math.Abs(v) < 1e15 {
-		return strconv.FormatInt(int64(v), 10)
+	if v == math.Trunc(v) {
+		return formatDecimal(loc, v, 0, 0)
 	}
-	s := strconv.FormatFloat(v, 'f', 2, 64)
-	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	return formatDecimal(loc, v, 0, 2)
+}
+
+// finiteCount reports whether v is a figure that can be printed.
+func finiteCount(v float64) bool {
+	return !math.IsNaN(v) && !math.IsInf(v, 0) && math.Abs(v) < 1e15
+}
+
+var printers sync.Map // language code → *message.Printer
+
+func printer(loc *i18n.Localizer) *message.Printer {
+	if p, ok := printers.Load(loc.Lang()); ok {
+		return p.(*message.Printer)
+	}
+	p, _ := printers.LoadOrStore(loc.Lang(), message.NewPrinter(language.Make(loc.Lang())))
+	return p.(*message.Printer)
+}
+
+// formatDecimal formats v with between minFrac and maxFrac decimals in
+// the language's format. Thousands are grouped from five digits on
+// (10 000): a four-digit count reads better whole ("1000 requests"), as
+// CLDR's minimum grouping digits allow. French groups with a narrow
+// no-break space (U+202F), the current CLDR separator; x/text's data still
+// has the older no-break space.
+func formatDecimal(loc *i18n.Localizer, v float64, minFrac, maxFrac int) string {
+	opts := []number.Option{number.MinFractionDigits(minFrac), number.MaxFractionDigits(maxFrac)}
+	if math.Abs(v) < 10000 {
+		opts = append(opts, number.NoSeparator())
+	}
+	s := printer(loc).Sprint(number.Decimal(v, opts...))
+	if loc.Lang() == "fr" {
+		s = strings.ReplaceAll(s, "\u00a0", "\u202f")
+	}
 	return s
+}
+
+// MoneyString renders an amount with its currency in the language's format:
+// "$47.52" (en), "US$47.52" (zh), "47,52 $US" (fr); the currency's CLDR
+// symbol, before the number in English and Chinese and after it in French.
+// An amount without a currency is the number alone; an unknown code is
+// shown as the code. The amount is exact: minor units are formatted with
+// the currency's decimals, and an amount beyond 2^53 minor units (no real
+// balance) renders as "–".
+func MoneyString(loc *i18n.Localizer, m quota.Money) string {
+	if m.Minor > 1<<53 || m.Minor < -(1<<53) || m.Decimals < 0 || m.Decimals > 6 {
+		return "–"
+	}
+	neg := m.Minor < 0
+	v := m.Float()
+	if neg {
+		v = -v
+	}
+	amount := formatDecimal(loc, v, m.Decimals, m.Decimals)
+	sym := currencySymbol(loc, m.Currency)
+	var s string
+	switch {
+	case sym == "":
+		s = amount
+	case loc.Lang() == "fr":
+		s = amount + "\u00a0" + sym
+	default:
+		if r, _ := utf8.DecodeLastRuneInString(sym); unicode.IsLetter(r) {
+			sym += " " // "CHF 12.00"
+		}
+		s = sym + amount
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
+}
+
+func currencySymbol(loc *i18n.Localizer, code string) string {
+	code = strings.TrimSpace(code)
+	if code == "" {
+		return ""
+	}
+	u, err := currency.ParseISO(code)
+	if err != nil {
+		return Clean(code)
+	}
+	return printer(loc).Sprint(currency.Symbol(u))
 }
 
 // cellWidth is the display width of s (East Asian wide runes count 2).

@@ -1,10 +1,12 @@
 package render
 
 import (
+	"math"
 	"testing"
 	"time"
 
 	"github.com/mystatus/mystatus/i18n"
+	"github.com/mystatus/mystatus/lib/quota"
 )
 
 func TestRound(t *testing.T) {
@@ -83,13 +85,46 @@ func TestNumber(t *testing.T) {
 		v    float64
 		unit string
 		want string
+		fr   string
 	}{
-		{8.2e6, "tokens", "8.2M"}, {40e6, "tokens", "40.0M"}, {500, "tokens", "500"},
-		{177, "requests", "177"}, {12.345, "", "12.35"}, {1.5, "", "1.5"},
+		{8.2e6, "tokens", "8.2M", "8,2\u00a0M"}, {40e6, "tokens", "40.0M", "40,0\u00a0M"}, {500, "tokens", "500", "500"},
+		{177, "requests", "177", "177"}, {12.345, "", "12.35", "12,35"}, {1.5, "", "1.5", "1,5"},
+		{149.5, "requests", "149.5", "149,5"}, {1000, "calls", "1000", "1000"},
+		{12345, "calls", "12,345", "12\u202f345"}, {-3, "", "-3", "-3"},
+		{math.NaN(), "", "–", "–"}, {math.Inf(1), "", "–", "–"}, {1.2e29, "calls", "–", "–"},
+	}
+	en, fr := i18n.New("en"), i18n.New("fr")
+	for _, tt := range tests {
+		if got := Number(en, tt.v, tt.unit); got != tt.want {
+			t.Errorf("en Number(%v, %q) = %q, want %q", tt.v, tt.unit, got, tt.want)
+		}
+		if got := Number(fr, tt.v, tt.unit); got != tt.fr {
+			t.Errorf("fr Number(%v, %q) = %q, want %q", tt.v, tt.unit, got, tt.fr)
+		}
+	}
+}
+
+func TestMoneyString(t *testing.T) {
+	tests := []struct {
+		m          quota.Money
+		en, zh, fr string
+	}{
+		{quota.Money{Minor: 4752, Decimals: 2, Currency: "USD"}, "$47.52", "US$47.52", "47,52\u00a0$US"},
+		{quota.Money{Minor: 1250, Decimals: 2, Currency: "CNY"}, "CN¥12.50", "￥12.50", "12,50\u00a0CNY"},
+		{quota.Money{Minor: 1400000, Decimals: 2, Currency: "EUR"}, "€14,000.00", "€14,000.00", "14\u202f000,00\u00a0€"},
+		{quota.Money{Minor: 500, Decimals: 0, Currency: "JPY"}, "¥500", "JP¥500", "500\u00a0JPY"},
+		{quota.Money{Minor: -5, Decimals: 2, Currency: "USD"}, "-$0.05", "-US$0.05", "-0,05\u00a0$US"},
+		{quota.Money{Minor: 1234, Decimals: 2}, "12.34", "12.34", "12,34"},
+		{quota.Money{Minor: 1 << 60, Decimals: 2, Currency: "USD"}, "–", "–", "–"},
 	}
 	for _, tt := range tests {
-		if got := Number(tt.v, tt.unit); got != tt.want {
-			t.Errorf("Number(%v, %q) = %q, want %q", tt.v, tt.unit, got, tt.want)
+		for lang, want := range map[string]string{"en": tt.en, "zh": tt.zh, "fr": tt.fr} {
+			if got := MoneyString(i18n.New(lang), tt.m); got != want {
+				t.Errorf("%s MoneyString(%+v) = %q, want %q", lang, tt.m, got, want)
+			}
 		}
+	}
+	if got := decimalString(quota.Money{Minor: -5, Decimals: 2}); got != "-0.05" {
+		t.Errorf("decimalString = %q", got)
 	}
 }

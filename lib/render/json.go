@@ -2,6 +2,8 @@ package render
 
 import (
 	_ "embed"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/mystatus/mystatus/i18n"
@@ -38,8 +40,8 @@ type SummaryDoc struct {
 	// Failed is true when any platform or account failed (exit code 1).
 	Failed bool `json:"failed"`
 	// LowestRemainingPercent is the lowest remaining percentage over all
-	// windows with data, or null.
-	LowestRemainingPercent *float64 `json:"lowestRemainingPercent"`
+	// windows with a share; absent when no window has one.
+	LowestRemainingPercent *float64 `json:"lowestRemainingPercent,omitempty"`
 }
 
 // PlatformDoc is one platform's result.
@@ -70,14 +72,16 @@ type AccountDoc struct {
 	Error        *ErrorDoc   `json:"error,omitempty"`
 }
 
-// WindowDoc is one window.
+// WindowDoc is one window. Percentages are clamped to 0..100 and absent
+// when the window has no share (unlimited, no data, a balance without a
+// limit); absent rather than null, so that the schema needs no type union.
 type WindowDoc struct {
 	Kind             string     `json:"kind"`
 	Label            string     `json:"label"`
 	Name             string     `json:"name,omitempty"`
 	PeriodSeconds    int64      `json:"periodSeconds,omitempty"`
-	UsedPercent      *float64   `json:"usedPercent"`
-	RemainingPercent *float64   `json:"remainingPercent"`
+	UsedPercent      *float64   `json:"usedPercent,omitempty"`
+	RemainingPercent *float64   `json:"remainingPercent,omitempty"`
 	Used             *float64   `json:"used,omitempty"`
 	Limit            *float64   `json:"limit,omitempty"`
 	Unit             string     `json:"unit,omitempty"`
@@ -85,6 +89,63 @@ type WindowDoc struct {
 	Unlimited        bool       `json:"unlimited"`
 	NoData           bool       `json:"noData"`
 	Exhausted        bool       `json:"exhausted"`
+	// Money holds the money figures of the window, when it has any.
+	Money *MoneyFiguresDoc `json:"money,omitempty"`
+	// LowBalance is true for a balance flagged as low (see LowBalance).
+	LowBalance bool `json:"lowBalance,omitempty"`
+	// Active is true for the limit the platform says binds now.
+	Active bool `json:"active,omitempty"`
+	// Scope is what the limit applies to, verbatim from the platform.
+	Scope string `json:"scope,omitempty"`
+	// Disabled is the platform's reason the allowance is off, verbatim.
+	Disabled string `json:"disabled,omitempty"`
+}
+
+// MoneyFiguresDoc are the money amounts of a window.
+type MoneyFiguresDoc struct {
+	Used     *MoneyDoc `json:"used,omitempty"`
+	Limit    *MoneyDoc `json:"limit,omitempty"`
+	Balance  *MoneyDoc `json:"balance,omitempty"`
+	Granted  *MoneyDoc `json:"granted,omitempty"`
+	ToppedUp *MoneyDoc `json:"toppedUp,omitempty"`
+}
+
+// MoneyDoc is an exact amount: Amount is the decimal string ("47.52"),
+// Minor and Decimals the same amount in minor units, Display the amount
+// formatted in the document's language ("$47.52", "47,52 $US").
+type MoneyDoc struct {
+	Amount   string `json:"amount"`
+	Minor    int64  `json:"minor"`
+	Decimals int    `json:"decimals"`
+	Currency string `json:"currency,omitempty"`
+	Display  string `json:"display"`
+}
+
+func moneyDoc(loc *i18n.Localizer, m *quota.Money) *MoneyDoc {
+	if m == nil {
+		return nil
+	}
+	return &MoneyDoc{Amount: decimalString(*m), Minor: m.Minor, Decimals: m.Decimals, Currency: Clean(m.Currency), Display: MoneyString(loc, *m)}
+}
+
+// decimalString writes minor units as an exact decimal ("-0.05").
+func decimalString(m quota.Money) string {
+	neg := m.Minor < 0
+	u := uint64(m.Minor)
+	if neg {
+		u = uint64(-m.Minor)
+	}
+	s := strconv.FormatUint(u, 10)
+	if d := m.Decimals; d > 0 {
+		if len(s) <= d {
+			s = strings.Repeat("0", d-len(s)+1) + s
+		}
+		s = s[:len(s)-d] + "." + s[len(s)-d:]
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
 }
 
 // CreditsDoc is a balance.
@@ -129,6 +190,11 @@ type SourceDoc struct {
 
 // JSON builds the document of rep in the localizer's language.
 func JSON(rep quota.Report, loc *i18n.Localizer, opts Options) Document {
+	rep = normalize(rep)
+	// Notes are plain text in the document: no markdown escapes.
+	plain := opts
+	plain.Terminal, plain.Color = true, false
+	lw := &writer{loc: loc, opts: plain}
 	d := Document{SchemaVersion: SchemaVersion, GeneratedAt: rep.GeneratedAt.UTC(), Locale: loc.Lang(), Demo: rep.Demo,
 		Platforms: []PlatformDoc{}}
 	var lowest *float64
@@ -151,8 +217,14 @@ func JSON(rep quota.Report, loc *i18n.Localizer, opts Options) Document {
 			for _, win := range a.Windows {
 				wd := WindowDoc{Kind: string(win.Kind), Label: WindowLabel(loc, win), Name: win.Name,
 					PeriodSeconds: int64(win.Period / time.Second), Used: win.Used, Limit: win.Limit, Unit: win.Unit,
-					Unlimited: win.Unlimited, NoData: win.NoData, Exhausted: win.Exhausted() || (a.LimitReached && win.UsedPct >= 100)}
-				if !win.Unlimited && !win.NoData {
+					Unlimited: win.Unlimited, NoData: win.NoData, Exhausted: win.Exhausted() || (a.LimitReached && win.UsedPct >= 100),
+					Active: win.Active, Scope: win.Scope, Disabled: win.Disabled}
+				if m := win.Money; m != nil {
+					wd.Money = &MoneyFiguresDoc{Used: moneyDoc(loc, m.Used), Limit: moneyDoc(loc, m.Limit), Balance: moneyDoc(loc, m.Balance),
+						Granted: moneyDoc(loc, m.Granted), ToppedUp: moneyDoc(loc, m.ToppedUp)}
+					wd.LowBalance = (win.Kind == quota.KindBalance || pureBalance(win)) && balanceState(win) == balanceLow
+				}
+				if hasShare(win) {
 					u, r := win.UsedPct, win.RemainingPct()
 					wd.UsedPercent, wd.RemainingPercent = &u, &r
 					if lowest == nil || r < *lowest {
@@ -176,9 +248,8 @@ func JSON(rep quota.Report, loc *i18n.Localizer, opts Options) Document {
 				t := a.ResetAt.UTC()
 				ad.ResetsAt = &t
 			}
-			w := &writer{loc: loc, opts: opts}
 			for _, f := range a.Facts {
-				ad.Notes = append(ad.Notes, w.fact(f))
+				ad.Notes = append(ad.Notes, lw.fact(f))
 			}
 			pd.Accounts = append(pd.Accounts, ad)
 		}

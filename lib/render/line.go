@@ -11,6 +11,7 @@ import (
 // platform the lowest remaining (or highest used) percentage over its
 // windows, "!" for a failure.
 func Line(rep quota.Report, loc *i18n.Localizer, opts Options) string {
+	rep = normalize(rep)
 	var parts []string
 	for _, res := range rep.Results {
 		name := loc.T("platform."+string(res.Platform)+".short", nil)
@@ -20,7 +21,7 @@ func Line(rep quota.Report, loc *i18n.Localizer, opts Options) string {
 				failed = true
 			}
 			for _, w := range a.Windows {
-				if w.Unlimited || w.NoData {
+				if !hasShare(w) {
 					continue
 				}
 				if r := w.RemainingPct(); r < lowest {

@@ -14,6 +14,7 @@
 package render
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -24,6 +25,13 @@ import (
 
 // HighUsage is the share used (percent) from which a window is flagged.
 const HighUsage = 80
+
+// LowBalance is the share of a money limit left (percent) below which a
+// balance window (quota.KindBalance with a limit) is flagged as low: the
+// same 20 % as [HighUsage]. A balance without a limit has nothing to be
+// a share of: it is flagged only when it is used up (zero or less), since
+// what counts as "low" in money depends on the user's spending.
+const LowBalance = 100 - HighUsage
 
 // Show values.
 const (
@@ -163,6 +171,7 @@ func Markdown(rep quota.Report, loc *i18n.Localizer, opts Options) string {
 	if opts.Show == "" {
 		opts.Show = ShowRemaining
 	}
+	rep = normalize(rep)
 	w := &writer{loc: loc, opts: opts}
 	if rep.Demo {
 		w.line(loc.T("demo.banner", nil))
@@ -326,21 +335,23 @@ func labelGap(loc *i18n.Localizer) string {
 
 // account renders the windows and details of one account.
 func (w *writer) account(a quota.Account) {
-	loc, now := w.loc, w.opts.Now
+	loc := w.loc
 	if len(a.Windows) == 0 {
 		w.line(loc.T("line.no_data", nil))
 	}
 	var warnings []string
 	labels := make([]string, len(a.Windows))
+	shown := make([]string, len(a.Windows))
 	for i, win := range a.Windows {
 		labels[i] = w.label(win)
+		shown[i] = w.marked(labels[i], win)
 	}
 	for i := 0; i < len(a.Windows); {
 		if i > 0 {
 			w.blank()
 		}
 		if !a.Windows[i].Compact {
-			w.wideWindow(labels[i], a.Windows[i])
+			w.wideWindow(shown[i], a.Windows[i])
 			i++
 			continue
 		}
@@ -356,20 +367,12 @@ func (w *writer) account(a quota.Account) {
 			}
 			rows = append(rows, win)
 		}
-		w.compactRows(labels[i:j], rows)
+		w.compactRows(shown[i:j], rows)
 		i = j
 	}
 	for i, win := range a.Windows {
-		label := labels[i]
-		switch {
-		case win.Exhausted():
-			msg := loc.T("warn.exhausted", map[string]any{"Window": label})
-			if !win.ResetAt.IsZero() {
-				msg = loc.T("warn.exhausted_until", map[string]any{"Window": label, "In": Duration(loc, win.ResetAt.Sub(now))})
-			}
-			warnings = append(warnings, w.color(red, msg))
-		case !win.Unlimited && !win.NoData && win.UsedPct >= HighUsage:
-			warnings = append(warnings, w.color(yellow, loc.T("warn.high", map[string]any{"Window": label, "Pct": Round(Clamp(win.RemainingPct()))})))
+		if s := w.warning(labels[i], win); s != "" {
+			warnings = append(warnings, s)
 		}
 	}
 	if a.LimitReached {
@@ -377,7 +380,7 @@ func (w *writer) account(a quota.Account) {
 	}
 	var details []string
 	if a.Overage != nil && *a.Overage > 0 {
-		details = append(details, loc.N("line.overage", Number(*a.Overage, ""), nil))
+		details = append(details, loc.N("line.overage", pluralCount(*a.Overage), map[string]any{"Count": Number(loc, *a.Overage, "")}))
 	}
 	if a.Credits != nil {
 		if a.Credits.Unlimited {
@@ -429,13 +432,13 @@ func (w *writer) breakdown(us []quota.Usage) {
 	if w.opts.Terminal {
 		w.line(loc.T("line.breakdown", nil))
 		for _, u := range us {
-			w.line("  " + loc.T("line.breakdown_item", map[string]any{"Name": Clean(u.Name), "Count": Number(u.Count, u.Unit)}))
+			w.line("  " + loc.T("line.breakdown_item", map[string]any{"Name": Clean(u.Name), "Count": Number(loc, u.Count, u.Unit)}))
 		}
 		return
 	}
 	t := table{head: []string{loc.T("render.col.model", nil), loc.T("render.col.usage", nil)}, right: []bool{false, true}}
 	for _, u := range us {
-		t.rows = append(t.rows, []string{w.text(u.Name), Number(u.Count, u.Unit)})
+		t.rows = append(t.rows, []string{w.text(u.Name), Number(loc, u.Count, u.Unit)})
 	}
 	w.b.WriteString(t.String())
 }
@@ -447,6 +450,105 @@ func (w *writer) label(win quota.Window) string {
 		l = escapeMarkdown(l)
 	}
 	return l
+}
+
+// marked is a window's label as shown on its own row: with the mark of
+// the limit that binds now and the scope it applies to.
+func (w *writer) marked(label string, win quota.Window) string {
+	if win.Active {
+		label = w.loc.T("render.active", map[string]any{"Label": label})
+	}
+	return label
+}
+
+// warning is the warning a window calls for, or "".
+func (w *writer) warning(label string, win quota.Window) string {
+	loc, now := w.loc, w.opts.Now
+	if win.Kind == quota.KindBalance || pureBalance(win) {
+		switch balanceState(win) {
+		case balanceEmpty:
+			return w.color(red, loc.T("render.warn.balance_empty", map[string]any{"Window": label}))
+		case balanceLow:
+			amount := loc.T("line.pct", map[string]any{"Pct": Round(Clamp(win.RemainingPct()))})
+			if left, ok := balanceLeft(win.Money); ok {
+				amount = MoneyString(loc, left)
+			}
+			return w.color(yellow, loc.T("render.warn.low_balance", map[string]any{"Window": label, "Left": amount}))
+		}
+		return ""
+	}
+	switch {
+	case win.Exhausted():
+		if !win.ResetAt.IsZero() {
+			return w.color(red, loc.T("warn.exhausted_until", map[string]any{"Window": label, "In": Duration(loc, win.ResetAt.Sub(now))}))
+		}
+		return w.color(red, loc.T("warn.exhausted", map[string]any{"Window": label}))
+	case hasShare(win) && win.UsedPct >= HighUsage:
+		return w.color(yellow, loc.T("warn.high", map[string]any{"Window": label, "Pct": Round(Clamp(win.RemainingPct()))}))
+	}
+	return ""
+}
+
+// moneyLines are the money figures of a window: what was used of what,
+// or what is left, then how a balance splits.
+func (w *writer) moneyLines(m *quota.MoneyFigures) []string {
+	if m == nil {
+		return nil
+	}
+	loc := w.loc
+	ms := func(x *quota.Money) string { return MoneyString(loc, *x) }
+	var out []string
+	switch {
+	case m.Used != nil && m.Limit != nil:
+		out = append(out, loc.T("render.money.used_of", map[string]any{"Used": ms(m.Used), "Limit": ms(m.Limit)}))
+	case m.Balance != nil && m.Limit != nil:
+		out = append(out, loc.T("render.money.left_of", map[string]any{"Left": ms(m.Balance), "Limit": ms(m.Limit)}))
+	case m.Balance != nil:
+		out = append(out, loc.T("render.money.left", map[string]any{"Left": ms(m.Balance)}))
+	case m.Used != nil:
+		out = append(out, loc.T("render.money.used", map[string]any{"Used": ms(m.Used)}))
+	case m.Limit != nil:
+		out = append(out, loc.T("render.money.limit", map[string]any{"Limit": ms(m.Limit)}))
+	}
+	if m.Used != nil && m.Limit != nil && m.Balance != nil {
+		out = append(out, loc.T("render.money.left", map[string]any{"Left": ms(m.Balance)}))
+	}
+	var split []string
+	if m.Granted != nil {
+		split = append(split, loc.T("render.money.granted", map[string]any{"Amount": ms(m.Granted)}))
+	}
+	if m.ToppedUp != nil {
+		split = append(split, loc.T("render.money.topped_up", map[string]any{"Amount": ms(m.ToppedUp)}))
+	}
+	if len(split) > 0 {
+		out = append(out, strings.Join(split, loc.T("render.list_sep", nil)))
+	}
+	return out
+}
+
+// extraLines are the scope and the disabled reason of a window, verbatim
+// from the platform and marked as such (a code span).
+func (w *writer) extraLines(win quota.Window) []string {
+	var out []string
+	if s := Clean(win.Scope); s != "" {
+		out = append(out, w.loc.T("render.scope", map[string]any{"Scope": codeSpan(s)}))
+	}
+	if s := Clean(win.Disabled); s != "" {
+		out = append(out, w.loc.T("render.disabled", map[string]any{"Reason": codeSpan(s)}))
+	}
+	return out
+}
+
+// codeSpan quotes verbatim text as a code span (backticks inside become
+// apostrophes so the span cannot be closed early).
+func codeSpan(s string) string { return "`" + strings.ReplaceAll(s, "`", "'") + "`" }
+
+// pluralCount is the plural operand of a count.
+func pluralCount(v float64) any {
+	if v == math.Trunc(v) && math.Abs(v) < 1<<53 {
+		return int64(v)
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64)
 }
 
 // fact renders an extra line, formatting times in its data.
@@ -498,13 +600,18 @@ func (w *writer) wideWindow(label string, win quota.Window) {
 		lines = append(lines, loc.T("line.unlimited", nil))
 	case win.NoData:
 		lines = append(lines, loc.T("line.no_data", nil))
+	case pureBalance(win):
 	default:
 		b, text := w.pct(win)
 		lines = append(lines, w.color(w.barColor(win), Bar(b, WideBar))+" "+text)
-		if win.Used != nil && win.Limit != nil {
-			lines = append(lines, loc.T("line.used_counts", map[string]any{"Used": Number(*win.Used, win.Unit), "Limit": Number(*win.Limit, win.Unit)}))
+		if win.Used != nil && win.Limit != nil && win.Money == nil {
+			lines = append(lines, loc.T("line.used_counts", map[string]any{"Used": Number(loc, *win.Used, win.Unit), "Limit": Number(loc, *win.Limit, win.Unit)}))
 		}
 	}
+	if !win.Unlimited && !win.NoData {
+		lines = append(lines, w.moneyLines(win.Money)...)
+	}
+	lines = append(lines, w.extraLines(win)...)
 	if !win.ResetAt.IsZero() {
 		lines = append(lines, w.resetLine("line.resets", win.ResetAt))
 	}
@@ -563,22 +670,30 @@ func (w *writer) compactRows(labels []string, wins []quota.Window) {
 // compactValue is the bar, percentage and counts of a compact row.
 func (w *writer) compactValue(win quota.Window) string {
 	loc := w.loc
+	var parts []string
 	switch {
 	case win.Unlimited:
-		return loc.T("line.unlimited", nil)
+		parts = append(parts, loc.T("line.unlimited", nil))
 	case win.NoData:
-		return loc.T("line.no_data", nil)
+		parts = append(parts, loc.T("line.no_data", nil))
+	case pureBalance(win):
+	default:
+		b, _ := w.pct(win)
+		p := Round(Clamp(win.RemainingPct()))
+		if w.opts.Show == ShowUsed {
+			p = Round(Clamp(win.UsedPct))
+		}
+		pct := loc.T("line.pct", map[string]any{"Pct": p})
+		if win.Used != nil && win.Limit != nil && win.Money == nil {
+			pct = loc.T("render.pct_counts", map[string]any{"Pct": pct, "Used": Number(loc, *win.Used, win.Unit), "Limit": Number(loc, *win.Limit, win.Unit)})
+		}
+		parts = append(parts, w.color(w.barColor(win), Bar(b, CompactBar))+" "+pct)
 	}
-	b, _ := w.pct(win)
-	p := Round(Clamp(win.RemainingPct()))
-	if w.opts.Show == ShowUsed {
-		p = Round(Clamp(win.UsedPct))
+	if !win.Unlimited && !win.NoData {
+		parts = append(parts, w.moneyLines(win.Money)...)
 	}
-	pct := loc.T("line.pct", map[string]any{"Pct": p})
-	if win.Used != nil && win.Limit != nil {
-		pct = loc.T("render.pct_counts", map[string]any{"Pct": pct, "Used": Number(*win.Used, win.Unit), "Limit": Number(*win.Limit, win.Unit)})
-	}
-	return w.color(w.barColor(win), Bar(b, CompactBar)) + " " + pct
+	parts = append(parts, w.extraLines(win)...)
+	return strings.Join(parts, " · ")
 }
 
 func (w *writer) resetShort(at time.Time) string {

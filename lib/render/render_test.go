@@ -19,6 +19,10 @@ var now = time.Date(2026, 1, 23, 15, 0, 0, 0, time.UTC)
 
 func f(v float64) *float64 { return &v }
 
+func money(minor int64, cur string) *quota.Money {
+	return &quota.Money{Minor: minor, Decimals: 2, Currency: cur}
+}
+
 // sample is a report exercising every kind of row.
 func sample() quota.Report {
 	h := time.Hour
@@ -27,6 +31,13 @@ func sample() quota.Report {
 			{Kind: quota.KindRate, Period: 5 * h, UsedPct: 37, ResetAt: now.Add(2*h + 45*time.Minute)},
 			{Kind: quota.KindRate, Period: 7 * 24 * h, UsedPct: 12.4, ResetAt: now.Add(4*24*h + 23*h + 43*time.Minute)},
 		}, Credits: &quota.Credits{Balance: "12.50", Currency: "USD"}}}},
+		{Platform: quota.Anthropic, Accounts: []quota.Account{{Name: "dev@example.com", Plan: "max", Windows: []quota.Window{
+			{Kind: quota.KindRate, Period: 5 * h, UsedPct: 48, ResetAt: now.Add(90 * time.Minute), Active: true},
+			{Kind: quota.KindRate, Period: 7 * 24 * h, UsedPct: 30, ResetAt: now.Add(5 * 24 * h), Scope: "claude_code"},
+			{Kind: quota.KindExtraUsage, Money: &quota.MoneyFigures{Used: money(4752, "USD"), Limit: money(14000, "USD")}, Disabled: "out_of_credits"},
+			{Kind: quota.KindBalance, Money: &quota.MoneyFigures{Balance: money(1250, "CNY"), Granted: money(250, "CNY"), ToppedUp: money(1000, "CNY")}},
+			{Kind: quota.KindBalance, Name: "Prepaid credits", Money: &quota.MoneyFigures{Balance: money(800, "USD"), Limit: money(5000, "USD")}},
+		}}}},
 		{Platform: quota.Zhipu, Accounts: []quota.Account{{Name: "a1b2****Z123", Plan: "pro", Windows: []quota.Window{
 			{Kind: quota.KindTokens, Period: 5 * h, UsedPct: 21, Used: f(8.2e6), Limit: f(40e6), Unit: "tokens", ResetAt: now.Add(3*h + 12*time.Minute)},
 			{Kind: quota.KindTokens, Period: 7 * 24 * h, UsedPct: 85, ResetAt: now.Add(3 * 24 * h)},
@@ -37,6 +48,7 @@ func sample() quota.Report {
 				{Kind: quota.KindModel, Name: "Gemini Pro", Compact: true, UsedPct: 40, ResetAt: now.Add(4*h + 59*time.Minute)},
 				{Kind: quota.KindModel, Name: "Claude", Compact: true, UsedPct: 100, ResetAt: now.Add(2*24*h + 9*h)},
 				{Kind: quota.KindModel, Name: "Gemini Flash", Compact: true, NoData: true},
+				{Kind: quota.KindModel, Name: "Other", NameID: "antigravity.family.other", Compact: true, UsedPct: 10, ResetAt: now.Add(4*h + 59*time.Minute)},
 			}},
 			{Name: "b@gmail.com", Err: &quota.Error{Kind: quota.KindProjectMissing}},
 		}},
@@ -92,7 +104,7 @@ func TestMarkdownEmptyGolden(t *testing.T) {
 
 func TestLine(t *testing.T) {
 	got := Line(sample(), i18n.New("en"), Options{Now: now})
-	want := "OpenAI 63% · Zhipu 15% · Google 0%! · Copilot 41% · Z.ai –!"
+	want := "OpenAI 63% · Claude 16% · Zhipu 15% · Google 0%! · Copilot 41% · Z.ai –!"
 	if got != want {
 		t.Errorf("Line = %q, want %q", got, want)
 	}
@@ -135,6 +147,13 @@ func TestJSONDocument(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "report.fr.golden.json", string(b)+"\n")
+
+	// The committed example of the README is the sample in English.
+	ex, err := json.MarshalIndent(JSON(sample(), i18n.New("en"), Options{Now: now}), "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "../report.example.json", string(ex)+"\n")
 }
 
 // TestSchemaCoversDocument checks that every property the document emits
@@ -184,4 +203,42 @@ func TestSchemaCoversDocument(t *testing.T) {
 		}
 	}
 	check(doc)
+}
+
+func TestBalanceWarnings(t *testing.T) {
+	loc := i18n.New("en")
+	usd := func(minor int64) *quota.Money { return money(minor, "USD") }
+	tests := []struct {
+		name string
+		win  quota.Window
+		want string
+	}{
+		{"balance left, no limit", quota.Window{Kind: quota.KindBalance, Money: &quota.MoneyFigures{Balance: usd(1)}}, ""},
+		{"balance zero, no limit", quota.Window{Kind: quota.KindBalance, Money: &quota.MoneyFigures{Balance: usd(0)}}, "⛔ Balance: no balance left"},
+		{"balance negative", quota.Window{Kind: quota.KindBalance, Money: &quota.MoneyFigures{Balance: usd(-300)}}, "⛔ Balance: no balance left"},
+		{"21 % of the limit left", quota.Window{Kind: quota.KindBalance, Money: &quota.MoneyFigures{Balance: usd(2100), Limit: usd(10000)}}, ""},
+		{"19 % left", quota.Window{Kind: quota.KindBalance, Money: &quota.MoneyFigures{Balance: usd(1900), Limit: usd(10000)}}, "⚠️ Low balance: Balance has only $19.00 left"},
+		{"spent to the cap", quota.Window{Kind: quota.KindBalance, Money: &quota.MoneyFigures{Used: usd(10000), Limit: usd(10000)}}, "⛔ Balance: no balance left"},
+		{"spent 85 %", quota.Window{Kind: quota.KindBalance, Money: &quota.MoneyFigures{Used: usd(8500), Limit: usd(10000)}}, "⚠️ Low balance: Balance has only $15.00 left"},
+	}
+	for _, tt := range tests {
+		w := &writer{loc: loc, opts: Options{Now: now}}
+		win := normalizeWindow(tt.win)
+		if got := w.warning(WindowLabel(loc, win), win); got != tt.want {
+			t.Errorf("%s: warning %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestWindowName(t *testing.T) {
+	for lang, want := range map[string]string{"en": "Other models", "zh": "其他模型"} {
+		w := quota.Window{Kind: quota.KindModel, Name: "Other", NameID: "antigravity.family.other"}
+		if got := WindowLabel(i18n.New(lang), w); got != want {
+			t.Errorf("%s label %q, want %q", lang, got, want)
+		}
+	}
+	w := quota.Window{Kind: quota.KindModel, Name: "Other", NameID: "no.such.message"}
+	if got := WindowLabel(i18n.New("fr"), w); got != "Other" {
+		t.Errorf("unknown NameID: label %q, want the Name", got)
+	}
 }
