@@ -10,5 +10,16 @@ export MYSTATUS_BIN="${MYSTATUS_BIN:-$DIST/bin/mystatus-$(go env GOOS 2>/dev/nul
 cd "$here"
 # The harness's own dependencies (MCP SDK, OpenCode, its plugin API) from
 # the lockfile; this also fills the npm cache the offline install reads.
-npm ci --no-audit --no-fund --loglevel=error
+# npm install, not npm ci: the registry here lacks the other platforms' optional
+# packages of opencode-ai, so the lockfile cannot list them and npm ci refuses it.
+npm install --no-save --no-audit --no-fund --loglevel=error
 node --test --test-concurrency=1 ./*.test.mjs
+# A real OpenCode (opencode-ai from this folder's lockfile) with the plugin
+# from the tarball and the loopback fake model of e2e/agents.
+if [ -f "$here/../agents/fakemodel_test.go" ]; then
+  (cd "$here/.." && MYSTATUS_AGENTS="$here" MYSTATUS_DIST="$DIST" \
+    go test -tags plugin_e2e -count=1 -run 'OpenCodePlugin' -v ./agents 2>&1 | grep -E '^(=== RUN|--- |PASS|FAIL|ok|panic)|opencode_plugin_test' ) 
+  exit "${PIPESTATUS[0]}"
+fi
+echo "e2e/agents is missing: the real-OpenCode plugin test did not run" >&2
+exit 1
