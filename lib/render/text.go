@@ -88,12 +88,17 @@ func escapeLen(s string) int {
 		}
 		return len(s)
 	}
-	// ESC and one character (a two-byte sequence); a multi-byte rune after
-	// ESC is kept.
-	if s[1] < 0x80 {
-		return 2
+	// Other escapes: intermediate bytes (0x20–0x2F, as in the charset
+	// designator "ESC ( B") then one final byte (0x30–0x7E). A multi-byte
+	// rune after ESC is kept.
+	i := 1
+	for i < len(s) && s[i] >= 0x20 && s[i] <= 0x2f {
+		i++
 	}
-	return 1
+	if i < len(s) && s[i] >= 0x30 && s[i] <= 0x7e {
+		return i + 1
+	}
+	return i
 }
 
 // escapeMarkdown escapes the ASCII punctuation that could make text of
