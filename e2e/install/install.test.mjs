@@ -38,8 +38,21 @@ test("npx @mystatus/cli demo and version run the packaged binary", { timeout: 60
   assert.ok(where.trim().startsWith(join(proj, "node_modules", "@mystatus", `cli-${process.platform}-${process.arch}`)), where);
 });
 
+test("npx -y @mystatus/cli with no arguments prints the report", { timeout: 60_000 }, async () => {
+  zhipu ??= await fakeZhipu();
+  const before = zhipu.hits;
+  const env = childEnv(h, { MYSTATUS_LANG: "en", MYSTATUS_ZHIPU_BASE_URL: zhipu.url });
+  // Asynchronous: the fake Zhipu endpoint lives in this process.
+  const { stdout } = await promisify(execFile)("npx", ["-y", "@mystatus/cli"], { cwd: proj, env, encoding: "utf8", timeout: 30_000 });
+  assert.match(stdout, /Zhipu/);
+  assert.match(stdout, /% remaining/);
+  assert.ok(!stdout.includes("abcdefghijkl"), "the key never reaches the output");
+  assert.equal(zhipu.hits, before + 1);
+});
+
 test("MCP session through npx -y @mystatus/cli serve with the official SDK client", { timeout: 60_000 }, async () => {
   zhipu ??= await fakeZhipu();
+  const before = zhipu.hits;
   const env = childEnv(h, { MYSTATUS_LANG: "zh", MYSTATUS_ZHIPU_BASE_URL: zhipu.url });
   const transport = new StdioClientTransport({ command: "npx", args: ["-y", "@mystatus/cli", "serve"], cwd: proj, env, stderr: "pipe" });
   let stderr = "";
@@ -56,7 +69,7 @@ test("MCP session through npx -y @mystatus/cli serve with the official SDK clien
     const text = res.content[0].text;
     assert.match(text, /智谱/, "the Chinese report");
     assert.ok(!text.includes("abcdefghijkl"), "the key never reaches the output");
-    assert.equal(zhipu.hits, 1);
+    assert.equal(zhipu.hits, before + 1, "one upstream call for one tool call");
   } finally {
     await client.close();
   }
