@@ -40,6 +40,7 @@ import (
 	"github.com/mystatus/mystatus/lib/auth"
 	"github.com/mystatus/mystatus/lib/httpx"
 	"github.com/mystatus/mystatus/lib/quota"
+	"github.com/mystatus/mystatus/lib/render"
 )
 
 // DetailLen is how much of the upstream's message an explanation keeps.
@@ -175,6 +176,7 @@ func templateData(loc *i18n.Localizer, p quota.PlatformID, e *quota.Error, paths
 		"RetryAfter":      "",
 		"ResetAt":         "",
 		"ResetIn":         "",
+		"ResetOn":         "",
 		"Since":           "",
 		"AuthPath":        paths.OpenCodeAuth(),
 		"PATPath":         PATPath(paths),
@@ -187,6 +189,7 @@ func templateData(loc *i18n.Localizer, p quota.PlatformID, e *quota.Error, paths
 	now := time.Now()
 	if !e.ResetAt.IsZero() {
 		d["ResetAt"] = DateTime(loc, e.ResetAt, now)
+		d["ResetOn"] = render.WhenAt(loc, e.ResetAt, now, time.Local) // "at 14:35", "le 21/11 à 04:40"
 		if in := e.ResetAt.Sub(now); in > 0 {
 			d["ResetIn"] = Duration(loc, in)
 		}

@@ -93,17 +93,44 @@ func Period(loc *i18n.Localizer, d time.Duration) string {
 	return loc.N("period.days", Round(d.Hours()/24), nil)
 }
 
-// When renders an absolute time in the report's time zone: the time alone
-// when it is today, else the date and time, using the catalog layouts.
+// When renders an absolute time in the report's time zone as it stands in
+// parentheses or after a preposition of the message: the time alone when
+// it is today ("14:35"), else the date and time ("Wed Jan 28 14:35",
+// "1月28日 14:35", "28/01 14:35"), with the year when it is not the
+// current one ("Tue Nov 14 2023 22:13", "2023年11月14日 22:13",
+// "14/11/2023 22:13"). The layouts are catalog messages.
 func When(loc *i18n.Localizer, t, now time.Time, tz *time.Location) string {
 	if tz == nil {
 		tz = time.Local
 	}
 	lt, ln := t.In(tz), now.In(tz)
-	if lt.Year() == ln.Year() && lt.YearDay() == ln.YearDay() {
+	switch {
+	case lt.Year() == ln.Year() && lt.YearDay() == ln.YearDay():
 		return lt.Format(loc.T("layout.time", nil))
+	case lt.Year() == ln.Year():
+		return lt.Format(loc.T("layout.datetime", nil))
 	}
-	return lt.Format(loc.T("layout.datetime", nil))
+	return lt.Format(loc.T("render.layout.datetime_year", nil))
+}
+
+// WhenAt renders an absolute time as a complement of a verb, with the
+// language's preposition and article: "at 14:35" / "on Wed Jan 28 at
+// 14:35"; "à 14:35" / "le 28/01 à 14:35"; Chinese needs none ("14:35",
+// "1月28日 14:35"). For messages such as "resets {{.ResetOn}}".
+func WhenAt(loc *i18n.Localizer, t, now time.Time, tz *time.Location) string {
+	if tz == nil {
+		tz = time.Local
+	}
+	lt, ln := t.In(tz), now.In(tz)
+	tm := lt.Format(loc.T("layout.time", nil))
+	if lt.Year() == ln.Year() && lt.YearDay() == ln.YearDay() {
+		return loc.T("render.when.at_time", map[string]any{"Time": tm})
+	}
+	layout := "render.layout.date"
+	if lt.Year() != ln.Year() {
+		layout = "render.layout.date_year"
+	}
+	return loc.T("render.when.at_date", map[string]any{"Date": lt.Format(loc.T(layout, nil)), "Time": tm})
 }
 
 // Number renders a count in the language's number format (x/text, CLDR

@@ -128,3 +128,34 @@ func TestMoneyString(t *testing.T) {
 		t.Errorf("decimalString = %q", got)
 	}
 }
+
+func TestWhen(t *testing.T) {
+	now := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
+	today := time.Date(2026, 11, 21, 14, 35, 0, 0, time.UTC)
+	later := time.Date(2026, 11, 28, 4, 40, 0, 0, time.UTC)
+	old := time.Date(2023, 11, 14, 22, 13, 0, 0, time.UTC)
+	tests := []struct {
+		lang         string
+		t            time.Time
+		when, whenAt string
+	}{
+		{"en", today, "14:35", "at 14:35"},
+		{"en", later, "Sat Nov 28 04:40", "on Sat Nov 28 at 04:40"},
+		{"en", old, "Tue Nov 14 2023 22:13", "on Tue Nov 14 2023 at 22:13"},
+		{"zh", today, "14:35", "14:35"},
+		{"zh", later, "11月28日 04:40", "11月28日 04:40"},
+		{"zh", old, "2023年11月14日 22:13", "2023年11月14日 22:13"},
+		{"fr", today, "14:35", "à 14:35"},
+		{"fr", later, "28/11 04:40", "le 28/11 à 04:40"},
+		{"fr", old, "14/11/2023 22:13", "le 14/11/2023 à 22:13"},
+	}
+	for _, tt := range tests {
+		loc := i18n.New(tt.lang)
+		if got := When(loc, tt.t, now, time.UTC); got != tt.when {
+			t.Errorf("%s When(%v) = %q, want %q", tt.lang, tt.t, got, tt.when)
+		}
+		if got := WhenAt(loc, tt.t, now, time.UTC); got != tt.whenAt {
+			t.Errorf("%s WhenAt(%v) = %q, want %q", tt.lang, tt.t, got, tt.whenAt)
+		}
+	}
+}

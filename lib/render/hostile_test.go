@@ -38,7 +38,6 @@ func hostile() quota.Report {
 	}}
 }
 
-
 var (
 	pctRE   = regexp.MustCompile(`(-?\d+)\s?%`)
 	badText = []string{"NaN", "Inf", "-9223372036854775808", "9223372036854775807", "e+"}
@@ -91,15 +90,15 @@ func TestHostileStringsAndFigures(t *testing.T) {
 
 func TestClean(t *testing.T) {
 	tests := map[string]string{
-		"plain":                          "plain",
-		"a\x1b[31mred\x1b[0m":            "ared",
-		"x\x1b]8;;http://e\x1b\\link":    "xlink",
-		"bell\x07 cr\r lf\nnul\x00":      "bell cr lf nul",
-		"c1\u009b2J\u0085 ok":            "c12J ok",
-		"bidi\u202egnp.exe":              "bidignp.exe",
-		"tab\tend\x1b":                   "tab end",
+		"plain":                         "plain",
+		"a\x1b[31mred\x1b[0m":           "ared",
+		"x\x1b]8;;http://e\x1b\\link":   "xlink",
+		"bell\x07 cr\r lf\nnul\x00":     "bell cr lf nul",
+		"c1\u009b2J\u0085 ok":           "c12J ok",
+		"bidi\u202egnp.exe":             "bidignp.exe",
+		"tab\tend\x1b":                  "tab end",
 		"日本\x1b(B語":                     "日本語",
-		"bad \xff utf8":                  "bad \uFFFD utf8",
+		"bad \xff utf8":                 "bad \uFFFD utf8",
 		"osc unterminated \x1b]0;rest…": "osc unterminated ",
 	}
 	for in, want := range tests {
