@@ -99,6 +99,18 @@ type WindowDoc struct {
 	Scope string `json:"scope,omitempty"`
 	// Disabled is the platform's reason the allowance is off, verbatim.
 	Disabled string `json:"disabled,omitempty"`
+	// ElapsedPercent, Pace, PaceStatus and ProjectedExhaustion are the
+	// pace estimate (lib/pace), present only when one is made: the window
+	// has a share, a length and a reset, and at least 5 % of it has passed.
+	ElapsedPercent *float64 `json:"elapsedPercent,omitempty"`
+	// Pace is the used share over the elapsed share: 1 is an even spread.
+	Pace *float64 `json:"pace,omitempty"`
+	// PaceStatus is on_pace, ahead (above 1, yet lasting to the reset) or
+	// runs_out (projected to run out before the reset, or used up).
+	PaceStatus string `json:"paceStatus,omitempty"`
+	// ProjectedExhaustion is when the window is projected to be used up at
+	// this pace; present when the pace is above 1.
+	ProjectedExhaustion *time.Time `json:"projectedExhaustion,omitempty"`
 }
 
 // MoneyFiguresDoc are the money amounts of a window.
@@ -191,6 +203,9 @@ type SourceDoc struct {
 // JSON builds the document of rep in the localizer's language.
 func JSON(rep quota.Report, loc *i18n.Localizer, opts Options) Document {
 	rep = normalize(rep)
+	if opts.Now.IsZero() {
+		opts.Now = rep.GeneratedAt
+	}
 	// Notes are plain text in the document: no markdown escapes.
 	plain := opts
 	plain.Terminal, plain.Color = true, false
@@ -223,6 +238,14 @@ func JSON(rep quota.Report, loc *i18n.Localizer, opts Options) Document {
 					wd.Money = &MoneyFiguresDoc{Used: moneyDoc(loc, m.Used), Limit: moneyDoc(loc, m.Limit), Balance: moneyDoc(loc, m.Balance),
 						Granted: moneyDoc(loc, m.Granted), ToppedUp: moneyDoc(loc, m.ToppedUp)}
 					wd.LowBalance = (win.Kind == quota.KindBalance || pureBalance(win)) && balanceState(win) == balanceLow
+				}
+				if e := lw.pace(win); e.Known {
+					el, pc := e.ElapsedPct, e.Pace
+					wd.ElapsedPercent, wd.Pace, wd.PaceStatus = &el, &pc, e.Status.String()
+					if !e.RunsOutAt.IsZero() {
+						t := e.RunsOutAt.UTC()
+						wd.ProjectedExhaustion = &t
+					}
 				}
 				if hasShare(win) {
 					u, r := win.UsedPct, win.RemainingPct()

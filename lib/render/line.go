@@ -4,18 +4,28 @@ import (
 	"strings"
 
 	"github.com/mystatus/mystatus/i18n"
+	"github.com/mystatus/mystatus/lib/pace"
 	"github.com/mystatus/mystatus/lib/quota"
 )
 
+// PaceMarker follows a platform's percentage in the line form when one of
+// its windows is projected to run out before it resets (lib/pace).
+const PaceMarker = "⏳"
+
 // Line renders the report as one compact line for status bars: per
 // platform the lowest remaining (or highest used) percentage over its
-// windows, "!" for a failure.
+// windows, [PaceMarker] when a window is projected to run out before its
+// reset, "!" for a failure.
 func Line(rep quota.Report, loc *i18n.Localizer, opts Options) string {
 	rep = normalize(rep)
+	if opts.Now.IsZero() {
+		opts.Now = rep.GeneratedAt
+	}
+	pw := &writer{loc: loc, opts: opts}
 	var parts []string
 	for _, res := range rep.Results {
 		name := loc.T("platform."+string(res.Platform)+".short", nil)
-		lowest, have, failed := 101.0, false, res.Err != nil
+		lowest, have, failed, runsOut := 101.0, false, res.Err != nil, false
 		for _, a := range res.Accounts {
 			if a.Err != nil {
 				failed = true
@@ -27,6 +37,9 @@ func Line(rep quota.Report, loc *i18n.Localizer, opts Options) string {
 				if r := w.RemainingPct(); r < lowest {
 					lowest, have = r, true
 				}
+				if !w.Exhausted() && pw.pace(w).Status == pace.RunsOut {
+					runsOut = true
+				}
 			}
 		}
 		part := name + " "
@@ -37,6 +50,9 @@ func Line(rep quota.Report, loc *i18n.Localizer, opts Options) string {
 			part += loc.T("line.pct", map[string]any{"Pct": Round(Clamp(lowest))})
 		default:
 			part += "–"
+		}
+		if runsOut {
+			part += PaceMarker
 		}
 		if failed {
 			part += "!"

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/mystatus/mystatus/i18n"
+	"github.com/mystatus/mystatus/lib/pace"
 	"github.com/mystatus/mystatus/lib/quota"
 )
 
@@ -172,6 +173,9 @@ func Markdown(rep quota.Report, loc *i18n.Localizer, opts Options) string {
 		opts.Show = ShowRemaining
 	}
 	rep = normalize(rep)
+	if opts.Now.IsZero() {
+		opts.Now = rep.GeneratedAt
+	}
 	w := &writer{loc: loc, opts: opts}
 	if rep.Demo {
 		w.line(loc.T("demo.banner", nil))
@@ -374,6 +378,9 @@ func (w *writer) account(a quota.Account) {
 		if s := w.warning(labels[i], win); s != "" {
 			warnings = append(warnings, s)
 		}
+		if e := w.pace(win); e.Status == pace.RunsOut && !win.Exhausted() {
+			warnings = append(warnings, w.color(yellow, loc.T("render.warn.runs_out", map[string]any{"Window": labels[i], "Before": Duration(loc, e.RunsOutBeforeReset)})))
+		}
 	}
 	if a.LimitReached {
 		warnings = append(warnings, w.color(red, loc.T("warn.limit_reached", nil)))
@@ -539,6 +546,31 @@ func (w *writer) extraLines(win quota.Window) []string {
 	return out
 }
 
+// pace estimates the pace of a window at the report's time.
+func (w *writer) pace(win quota.Window) pace.Estimate {
+	if !hasShare(win) {
+		return pace.Estimate{}
+	}
+	return pace.Of(win, w.opts.Now)
+}
+
+// paceText is the pace phrase of a window, where it matters: ahead of
+// pace, or projected to run out before the reset. Nothing for a window on
+// pace, without an estimate, or already used up (its warning says so).
+func (w *writer) paceText(win quota.Window) string {
+	if win.Exhausted() {
+		return ""
+	}
+	loc := w.loc
+	switch e := w.pace(win); e.Status {
+	case pace.Ahead:
+		return loc.T("render.pace.ahead", map[string]any{"Used": Round(e.UsedPct), "Elapsed": Round(e.ElapsedPct)})
+	case pace.RunsOut:
+		return loc.T("render.pace.runs_out", map[string]any{"In": Duration(loc, e.RunsOutAt.Sub(w.opts.Now)), "Before": Duration(loc, e.RunsOutBeforeReset)})
+	}
+	return ""
+}
+
 // codeSpan quotes verbatim text as a code span (backticks inside become
 // apostrophes so the span cannot be closed early).
 func codeSpan(s string) string { return "`" + strings.ReplaceAll(s, "`", "'") + "`" }
@@ -612,6 +644,9 @@ func (w *writer) wideWindow(label string, win quota.Window) {
 		lines = append(lines, w.moneyLines(win.Money)...)
 	}
 	lines = append(lines, w.extraLines(win)...)
+	if p := w.paceText(win); p != "" {
+		lines = append(lines, p)
+	}
 	if !win.ResetAt.IsZero() {
 		lines = append(lines, w.resetLine("line.resets", win.ResetAt))
 	}
@@ -693,6 +728,9 @@ func (w *writer) compactValue(win quota.Window) string {
 		parts = append(parts, w.moneyLines(win.Money)...)
 	}
 	parts = append(parts, w.extraLines(win)...)
+	if p := w.paceText(win); p != "" {
+		parts = append(parts, p)
+	}
 	return strings.Join(parts, " · ")
 }
 

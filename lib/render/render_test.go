@@ -104,7 +104,7 @@ func TestMarkdownEmptyGolden(t *testing.T) {
 
 func TestLine(t *testing.T) {
 	got := Line(sample(), i18n.New("en"), Options{Now: now})
-	want := "OpenAI 63% · Claude 16% · Zhipu 15% · Google 0%! · Copilot 41% · Z.ai –!"
+	want := "OpenAI 63% · Claude 16% · Zhipu 15%⏳ · Google 0%! · Copilot 41% · Z.ai –!"
 	if got != want {
 		t.Errorf("Line = %q, want %q", got, want)
 	}
@@ -240,5 +240,51 @@ func TestWindowName(t *testing.T) {
 	w := quota.Window{Kind: quota.KindModel, Name: "Other", NameID: "no.such.message"}
 	if got := WindowLabel(i18n.New("fr"), w); got != "Other" {
 		t.Errorf("unknown NameID: label %q, want the Name", got)
+	}
+}
+
+func TestPacePhrase(t *testing.T) {
+	loc := i18n.New("en")
+	h, day := time.Hour, 24*time.Hour
+	win := func(period time.Duration, used float64, left time.Duration) quota.Window {
+		w := quota.Window{Kind: quota.KindRate, Period: period, UsedPct: used}
+		if left != 0 {
+			w.ResetAt = now.Add(left)
+		}
+		return w
+	}
+	tests := []struct {
+		name        string
+		w           quota.Window
+		phrase      string
+		warns, mark bool
+	}{
+		{"just reset", win(5*h, 3, 5*h-time.Minute), "", false, false},
+		{"half way, on pace", win(5*h, 40, 150*time.Minute), "", false, false},
+		{"pace exactly 1", win(5*h, 50, 150*time.Minute), "", false, false},
+		{"half way, runs out", win(5*h, 80, 150*time.Minute), "At this pace it runs out in 37m, 1h 52m before the reset", true, true},
+		{"nearly over, ahead", win(5*h, 97, 10*time.Minute), "Ahead of pace: 97% used with 97% of the window gone", false, false},
+		{"exhausted", win(5*h, 100, h), "", false, false},
+		{"no reset", win(5*h, 90, 0), "", false, false},
+		{"30-day window", win(30*day, 60, 20*day), "At this pace it runs out in 6d 16h, 13d 8h before the reset", true, true},
+	}
+	for _, tt := range tests {
+		w := &writer{loc: loc, opts: Options{Now: now}}
+		if got := w.paceText(tt.w); got != tt.phrase {
+			t.Errorf("%s: phrase %q, want %q", tt.name, got, tt.phrase)
+		}
+		rep := quota.Report{GeneratedAt: now, Results: []quota.Result{{Platform: quota.OpenAI, Accounts: []quota.Account{{Name: "x", Windows: []quota.Window{tt.w}}}}}}
+		md := Markdown(rep, loc, Options{Now: now, Location: time.UTC})
+		if got := strings.Contains(md, "⏳"); got != tt.warns {
+			t.Errorf("%s: run-out warning %v, want %v:\n%s", tt.name, got, tt.warns, md)
+		}
+		if got := strings.Contains(Line(rep, loc, Options{Now: now}), PaceMarker); got != tt.mark {
+			t.Errorf("%s: line marker %v, want %v", tt.name, got, tt.mark)
+		}
+		doc := JSON(rep, loc, Options{Now: now})
+		wd := doc.Platforms[0].Accounts[0].Windows[0]
+		if (tt.phrase != "") != (wd.ProjectedExhaustion != nil) && tt.name != "exhausted" {
+			t.Errorf("%s: projectedExhaustion %v with phrase %q", tt.name, wd.ProjectedExhaustion, tt.phrase)
+		}
 	}
 }

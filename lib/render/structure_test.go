@@ -119,7 +119,7 @@ func checkStructure(t *testing.T, rep quota.Report, md string, steps int) {
 		if strings.HasPrefix(l, "#") {
 			headings++
 		}
-		if strings.HasPrefix(l, "⚠️") || strings.HasPrefix(l, "⛔") {
+		if strings.HasPrefix(l, "⚠️") || strings.HasPrefix(l, "⛔") || strings.HasPrefix(l, "⏳") {
 			warnings++
 		}
 	}
@@ -145,7 +145,7 @@ func checkStructure(t *testing.T, rep quota.Report, md string, steps int) {
 			if n := strings.Count(s, "█") + strings.Count(s, "░"); n > 0 && countBars(s) > 1 {
 				t.Errorf("paragraph holds %d windows:\n%s", countBars(s), s)
 			}
-			if w := strings.Count(s, "⚠️") + strings.Count(s, "⛔"); w > 0 {
+			if w := strings.Count(s, "⚠️") + strings.Count(s, "⛔") + strings.Count(s, "⏳"); w > 0 {
 				gotWarnings++
 				if w > 1 {
 					t.Errorf("paragraph holds %d warnings:\n%s", w, s)
