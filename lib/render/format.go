@@ -113,6 +113,26 @@ func When(loc *i18n.Localizer, t, now time.Time, tz *time.Location) string {
 	return lt.Format(loc.T("render.layout.datetime_year", nil))
 }
 
+// WhenNoun renders an absolute time as a noun phrase, for messages that
+// put their own preposition before it ("since {{.Since}}"): like [When],
+// but a French date gets its article ("depuis le 21/11 à 04:40"; today
+// "depuis 04:40").
+func WhenNoun(loc *i18n.Localizer, t, now time.Time, tz *time.Location) string {
+	if tz == nil {
+		tz = time.Local
+	}
+	lt, ln := t.In(tz), now.In(tz)
+	tm := lt.Format(loc.T("layout.time", nil))
+	if lt.Year() == ln.Year() && lt.YearDay() == ln.YearDay() {
+		return tm
+	}
+	layout := "render.layout.date"
+	if lt.Year() != ln.Year() {
+		layout = "render.layout.date_year"
+	}
+	return loc.T("render.when.noun_date", map[string]any{"Date": lt.Format(loc.T(layout, nil)), "Time": tm})
+}
+
 // WhenAt renders an absolute time as a complement of a verb, with the
 // language's preposition and article: "at 14:35" / "on Wed Jan 28 at
 // 14:35"; "à 14:35" / "le 28/01 à 14:35"; Chinese needs none ("14:35",

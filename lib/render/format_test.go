@@ -135,24 +135,27 @@ func TestWhen(t *testing.T) {
 	later := time.Date(2026, 11, 28, 4, 40, 0, 0, time.UTC)
 	old := time.Date(2023, 11, 14, 22, 13, 0, 0, time.UTC)
 	tests := []struct {
-		lang         string
-		t            time.Time
-		when, whenAt string
+		lang               string
+		t                  time.Time
+		when, whenAt, noun string
 	}{
-		{"en", today, "14:35", "at 14:35"},
-		{"en", later, "Sat Nov 28 04:40", "on Sat Nov 28 at 04:40"},
-		{"en", old, "Tue Nov 14 2023 22:13", "on Tue Nov 14 2023 at 22:13"},
-		{"zh", today, "14:35", "14:35"},
-		{"zh", later, "11月28日 04:40", "11月28日 04:40"},
-		{"zh", old, "2023年11月14日 22:13", "2023年11月14日 22:13"},
-		{"fr", today, "14:35", "à 14:35"},
-		{"fr", later, "28/11 04:40", "le 28/11 à 04:40"},
-		{"fr", old, "14/11/2023 22:13", "le 14/11/2023 à 22:13"},
+		{"en", today, "14:35", "at 14:35", "14:35"},
+		{"en", later, "Sat Nov 28 04:40", "on Sat Nov 28 at 04:40", "Sat Nov 28 04:40"},
+		{"en", old, "Tue Nov 14 2023 22:13", "on Tue Nov 14 2023 at 22:13", "Tue Nov 14 2023 22:13"},
+		{"zh", today, "14:35", "14:35", "14:35"},
+		{"zh", later, "11月28日 04:40", "11月28日 04:40", "11月28日 04:40"},
+		{"zh", old, "2023年11月14日 22:13", "2023年11月14日 22:13", "2023年11月14日 22:13"},
+		{"fr", today, "14:35", "à 14:35", "14:35"},
+		{"fr", later, "28/11 04:40", "le 28/11 à 04:40", "le 28/11 à 04:40"},
+		{"fr", old, "14/11/2023 22:13", "le 14/11/2023 à 22:13", "le 14/11/2023 à 22:13"},
 	}
 	for _, tt := range tests {
 		loc := i18n.New(tt.lang)
 		if got := When(loc, tt.t, now, time.UTC); got != tt.when {
 			t.Errorf("%s When(%v) = %q, want %q", tt.lang, tt.t, got, tt.when)
+		}
+		if got := WhenNoun(loc, tt.t, now, time.UTC); got != tt.noun {
+			t.Errorf("%s WhenNoun(%v) = %q, want %q", tt.lang, tt.t, got, tt.noun)
 		}
 		if got := WhenAt(loc, tt.t, now, time.UTC); got != tt.whenAt {
 			t.Errorf("%s WhenAt(%v) = %q, want %q", tt.lang, tt.t, got, tt.whenAt)

@@ -583,13 +583,14 @@ func pluralCount(v float64) any {
 	return strconv.FormatFloat(v, 'f', -1, 64)
 }
 
-// fact renders an extra line, formatting times in its data.
+// fact renders an extra line. Times in its data become noun phrases
+// ([WhenNoun]): fact messages put their preposition before them.
 func (w *writer) fact(f quota.Fact) string {
 	data := make(map[string]any, len(f.Data))
 	for k, v := range f.Data {
 		switch x := v.(type) {
 		case time.Time:
-			v = When(w.loc, x, w.opts.Now, w.opts.Location)
+			v = WhenNoun(w.loc, x, w.opts.Now, w.opts.Location)
 		case string:
 			v = w.text(x)
 		}

@@ -49,7 +49,7 @@ func sample() quota.Report {
 				{Kind: quota.KindModel, Name: "Claude", Compact: true, UsedPct: 100, ResetAt: now.Add(2*24*h + 9*h)},
 				{Kind: quota.KindModel, Name: "Gemini Flash", Compact: true, NoData: true},
 				{Kind: quota.KindModel, Name: "Other", NameID: "antigravity.family.other", Compact: true, UsedPct: 10, ResetAt: now.Add(4*h + 59*time.Minute)},
-			}},
+			}, Facts: []quota.Fact{{ID: "antigravity.proxy_disabled", Data: map[string]any{"Reason": "manual", "Since": now.Add(-2*24*h - 10*h)}}}},
 			{Name: "b@gmail.com", Err: &quota.Error{Kind: quota.KindProjectMissing}},
 		}},
 		{Platform: quota.Copilot, Accounts: []quota.Account{{Name: "@octocat", Plan: "pro", Windows: []quota.Window{
