@@ -30,6 +30,9 @@ func TestInstallDocMatchesInit(t *testing.T) {
 				t.Fatal(err)
 			}
 			printed[s.Text] = true
+			if s.Plugin != "" {
+				printed[s.Plugin] = true
+			}
 			if s.Shell != "" {
 				printed[s.Shell+"\n"] = true
 			}
@@ -38,17 +41,17 @@ func TestInstallDocMatchesInit(t *testing.T) {
 	checked := 0
 	for _, m := range fenceRE.FindAllStringSubmatch(string(doc), -1) {
 		block := m[2]
-		isEntry := m[1] == "json" && strings.Contains(block, `"mystatus"`)
+		isEntry := m[1] == "json" && (strings.Contains(block, `"mystatus"`) || strings.Contains(block, `"plugin"`))
 		isClaude := m[1] == "sh" && strings.HasPrefix(block, "claude mcp add")
 		if !isEntry && !isClaude {
-			continue // the plugin line, go install, make
+			continue // go install, make
 		}
 		checked++
 		if !printed[block] {
 			t.Errorf("%s holds a snippet init does not print:\n%s", filepath.Base(installDoc), block)
 		}
 	}
-	if checked < 5 {
+	if checked < 6 {
 		t.Errorf("only %d snippets found in %s", checked, installDoc)
 	}
 }

@@ -73,4 +73,11 @@ func TestSnippetNPX(t *testing.T) {
 	if s.Shell != "claude mcp add mystatus -- npx -y @mystatus/cli serve" {
 		t.Errorf("claude command line %q", s.Shell)
 	}
+	// Native Windows: Claude Code needs cmd /c to start npx.
+	opts.GOOS = "windows"
+	s, _ = Snippet(Claude, opts)
+	if s.Shell != "claude mcp add mystatus -- cmd /c npx -y @mystatus/cli serve" || !strings.Contains(s.Text, `"command": "cmd",`) ||
+		!strings.Contains(s.Text, `"args": ["/c", "npx", "-y", "@mystatus/cli", "serve"]`) {
+		t.Errorf("windows claude snippet:\n%s\n%s", s.Shell, s.Text)
+	}
 }

@@ -131,6 +131,9 @@ func (s Config) Render(loc *i18n.Localizer) string {
 	if s.Shell != "" {
 		b.WriteString(loc.T("setup.snippet.run", nil) + "\n\n" + s.Shell + "\n\n")
 		b.WriteString(loc.T("setup.snippet.add_project", map[string]any{"File": s.Path}) + "\n\n")
+	} else if s.Plugin != "" {
+		b.WriteString(loc.T("setup.snippet.plugin", map[string]any{"File": s.Path}) + "\n\n" + s.Plugin + "\n")
+		b.WriteString(loc.T("setup.snippet.or_mcp", map[string]any{"File": s.Path}) + "\n\n")
 	} else {
 		b.WriteString(loc.T("setup.snippet.add", map[string]any{"File": s.Path}) + "\n\n")
 	}

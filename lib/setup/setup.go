@@ -68,6 +68,10 @@ func (c Client) Name() string {
 	return string(c)
 }
 
+// PluginLine is what loads the OpenCode plugin (npm package
+// @mystatus/opencode) from opencode.json.
+const PluginLine = `{ "plugin": ["@mystatus/opencode"] }` + "\n"
+
 // ServerName is the name mystatus is registered under in every client;
 // it fixes the tool and prompt names (mystatus_mystatus, /mystatus:mystatus,
 // mcp__mystatus__mystatus, /mcp.mystatus.mystatus).
@@ -148,6 +152,9 @@ type Config struct {
 	Text string
 	// Shell is the `claude mcp add` command line (Claude Code only).
 	Shell string
+	// Plugin is the opencode.json line that loads the OpenCode plugin
+	// instead of an MCP server (OpenCode only).
+	Plugin string
 	// CommandPath and CommandText are OpenCode's /mystatus command file
 	// (OpenCode only).
 	CommandPath string
@@ -188,6 +195,7 @@ func specFor(c Client, o Options) (spec, error) {
 		if err != nil {
 			return spec{}, err
 		}
+		cmd, argv := claudeWindows(cmd, argv, o.goos())
 		entry := []field{{"command", cmd}, {"args", argv}}
 		return spec{key: "mcpServers", strict: true, path: filepath.Join(dir, ".mcp.json"), entry: append(entry, env("env")...),
 			cmdKeys: []string{"command", "args"}, envKey: "env", lang: lang}, nil
@@ -279,6 +287,7 @@ func Snippet(c Client, opts Options) (Config, error) {
 	case Claude:
 		s.Shell = claudeAdd(opts)
 	case OpenCode:
+		s.Plugin = PluginLine
 		if s.CommandPath, err = commandPath(opts); err != nil {
 			return Config{}, err
 		}
@@ -294,11 +303,21 @@ func claudeAdd(o Options) string {
 	if lang := o.lang(); lang != "" {
 		parts = append(parts, "--env", shellQuote("MYSTATUS_LANG="+lang, o.goos()))
 	}
-	parts = append(parts, "--", shellQuote(o.command(), o.goos()))
-	for _, a := range o.Args {
+	cmd, argv := claudeWindows(o.command(), append(append([]string{}, o.Args...), "serve"), o.goos())
+	parts = append(parts, "--", shellQuote(cmd, o.goos()))
+	for _, a := range argv {
 		parts = append(parts, shellQuote(a, o.goos()))
 	}
-	return strings.Join(append(parts, "serve"), " ")
+	return strings.Join(parts, " ")
+}
+
+// claudeWindows wraps npx in `cmd /c` on native Windows, where Claude
+// Code cannot start npx (a .cmd script) directly.
+func claudeWindows(cmd string, argv []string, goos string) (string, []string) {
+	if goos == "windows" && cmd == "npx" {
+		return "cmd", append([]string{"/c", "npx"}, argv...)
+	}
+	return cmd, argv
 }
 
 // shellQuote quotes s for a POSIX shell, or with double quotes on Windows,
