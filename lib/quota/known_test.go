@@ -120,3 +120,32 @@ func FuzzScrubKnown(f *testing.F) {
 		}
 	})
 }
+
+// TestLongSecret: a secret over the 4 KiB piece size is masked across the
+// boundaries of its pieces.
+func TestLongSecret(t *testing.T) {
+	var b strings.Builder
+	for i := 0; b.Len() < 10<<10; i++ {
+		b.WriteString(itoa(i*7919%100003) + "x")
+	}
+	long := b.String()
+	RegisterSecret(long)
+	for _, cut := range [][2]int{{0, len(long)}, {4090, 4110}, {8180, 8200}, {len(long) - 20, len(long)}} {
+		got := ScrubKnown("<" + long[cut[0]:cut[1]] + ">")
+		if got != "<"+Redacted+">" {
+			t.Errorf("piece %v: %q", cut, got)
+		}
+	}
+}
+
+// TestLowEntropySecrets: many secrets sharing the same windows (a run of
+// zeros) still mask every piece of themselves.
+func TestLowEntropySecrets(t *testing.T) {
+	for i := range 50 {
+		RegisterSecret("lowentropy" + strings.Repeat("0", 40) + itoa(1000+i))
+	}
+	got := ScrubKnown("a " + strings.Repeat("0", 300) + " b lowentropy00000000000000001042 c")
+	if strings.Contains(got, "00000000") || strings.Contains(got, "lowentropy") || !strings.HasPrefix(got, "a ") || !strings.HasSuffix(got, " c") {
+		t.Errorf("%q", got)
+	}
+}

@@ -3,6 +3,7 @@ package quota
 import (
 	"regexp"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 )
@@ -108,17 +109,38 @@ var registry struct {
 	secrets []string            // oldest first
 	known   map[string]struct{} // the same, for deduplication
 	size    int                 // bytes in secrets
-	index   []gram              // every MinSecret-byte window, sorted
+	index   grams               // every MinSecret-byte window, sorted
 	dirty   bool                // index is stale
 }
 
-// gram is one MinSecret-byte window of a registered secret: its bytes as a
-// number, the secret and the offset in it.
-type gram struct {
-	key    uint64
-	secret uint32
-	off    uint32
+// grams index every MinSecret-byte window of the registered secrets: keys
+// holds the window's bytes as a number, sorted, and refs beside it the
+// secret (ref>>offBits) and the window's offset in it (ref&offMask).
+// Two parallel slices take 12 bytes a window where a struct would take 16.
+type grams struct {
+	keys []uint64
+	refs []uint32
 }
+
+func (g grams) Len() int           { return len(g.keys) }
+func (g grams) Less(i, j int) bool { return g.keys[i] < g.keys[j] }
+func (g grams) Swap(i, j int) {
+	g.keys[i], g.keys[j] = g.keys[j], g.keys[i]
+	g.refs[i], g.refs[j] = g.refs[j], g.refs[i]
+}
+
+// offBits bounds a registered piece to 4 KiB; a longer secret is
+// registered as overlapping pieces (see [RegisterSecret]).
+const (
+	offBits  = 12
+	offMask  = 1<<offBits - 1
+	maxPiece = 1 << offBits
+)
+
+// maxRefs bounds how many secret windows one text window is compared with:
+// a window shared by more is low in entropy (a run of zeros), and every
+// text window is still masked by the first of them.
+const maxRefs = 4
 
 // RegisterSecret adds s (trimmed) to the secrets [Scrub] masks wherever
 // they appear. Values shorter than [MinSecret] are ignored: no real
@@ -128,6 +150,13 @@ type gram struct {
 func RegisterSecret(s string) {
 	s = strings.TrimSpace(s)
 	if len(s) < MinSecret || len(s) > maxSecretBytes/4 {
+		return
+	}
+	if len(s) > maxPiece {
+		// Overlapping by MinSecret-1 bytes, so every window is indexed.
+		for i := 0; i < len(s)-MinSecret+1; i += maxPiece - MinSecret + 1 {
+			RegisterSecret(s[i:min(i+maxPiece, len(s))])
+		}
 		return
 	}
 	registry.mu.RLock()
@@ -165,7 +194,7 @@ func gramAt(s string, i int) uint64 {
 
 // lookup returns the index (rebuilt when stale) and the secrets it refers
 // to, under the read lock's protection of a snapshot.
-func lookup() ([]gram, []string) {
+func lookup() (grams, []string) {
 	registry.mu.RLock()
 	if !registry.dirty {
 		defer registry.mu.RUnlock()
@@ -179,21 +208,14 @@ func lookup() ([]gram, []string) {
 		for _, s := range registry.secrets {
 			n += len(s) - MinSecret + 1
 		}
-		idx := make([]gram, 0, n)
+		idx := grams{make([]uint64, 0, n), make([]uint32, 0, n)}
 		for id, s := range registry.secrets {
 			for off := 0; off+MinSecret <= len(s); off++ {
-				idx = append(idx, gram{gramAt(s, off), uint32(id), uint32(off)})
+				idx.keys = append(idx.keys, gramAt(s, off))
+				idx.refs = append(idx.refs, uint32(id)<<offBits|uint32(off))
 			}
 		}
-		slices.SortFunc(idx, func(a, b gram) int {
-			switch {
-			case a.key < b.key:
-				return -1
-			case a.key > b.key:
-				return 1
-			}
-			return 0
-		})
+		sort.Sort(idx)
 		registry.index, registry.dirty = idx, false
 	}
 	// secrets is only ever appended to or resliced from the front, so the
@@ -211,7 +233,7 @@ func ScrubKnown(s string) string {
 		return s
 	}
 	idx, secrets := lookup()
-	if len(idx) == 0 {
+	if idx.Len() == 0 {
 		return s
 	}
 	var mask []bool
@@ -220,23 +242,16 @@ func ScrubKnown(s string) string {
 			continue
 		}
 		k := gramAt(s, i)
-		j, found := slices.BinarySearchFunc(idx, k, func(g gram, k uint64) int {
-			switch {
-			case g.key < k:
-				return -1
-			case g.key > k:
-				return 1
-			}
-			return 0
-		})
+		j, found := slices.BinarySearch(idx.keys, k)
 		if !found {
 			continue
 		}
 		if mask == nil {
 			mask = make([]bool, len(s))
 		}
-		for ; j < len(idx) && idx[j].key == k; j++ {
-			markSecret(s, secrets[idx[j].secret], i, int(idx[j].off), mask)
+		for n := 0; j < len(idx.keys) && idx.keys[j] == k && n < maxRefs; j, n = j+1, n+1 {
+			ref := idx.refs[j]
+			markSecret(s, secrets[ref>>offBits], i, int(ref&offMask), mask)
 		}
 	}
 	if mask == nil {
