@@ -13,6 +13,9 @@ if [ -z "${MYSTATUS_BIN:-}" ]; then
 fi
 export MYSTATUS_BIN
 echo "== Go SDK client (github.com/modelcontextprotocol/go-sdk)"
-(cd "$here" && go vet ./... && go test -count=1 ./...)
+(cd "$here" && go vet ./... && go test -count=1 . )
 echo "== TypeScript SDK v1 client (@modelcontextprotocol/sdk)"
 (cd "$here/node" && npm ci --no-audit --no-fund && node --test)
+echo "== Real agents (Claude Code, OpenCode, Gemini CLI, Codex CLI) against a loopback fake model"
+(cd "$here/agents" && npm ci --no-audit --no-fund --ignore-scripts)
+(cd "$here" && MYSTATUS_AGENTS="$here/agents" go test -count=1 -timeout 15m ./agents/)
