@@ -729,10 +729,13 @@ func (w *writer) compactValue(win quota.Window) string {
 		parts = append(parts, w.moneyLines(win.Money)...)
 	}
 	parts = append(parts, w.extraLines(win)...)
-	if p := w.paceText(win); p != "" {
-		parts = append(parts, p)
+	s := strings.Join(parts, " · ")
+	// A row has no room for the pace phrase: a window projected to run
+	// out is marked, and its warning below the rows says the rest.
+	if !win.Exhausted() && w.pace(win).Status == pace.RunsOut {
+		s += " " + PaceMarker
 	}
-	return strings.Join(parts, " · ")
+	return s
 }
 
 func (w *writer) resetShort(at time.Time) string {
