@@ -112,10 +112,3 @@ func (e *Env) Deps(d provider.Deps) provider.Deps {
 	d.Settings = provider.Settings{Getenv: func(string) string { return "" }, File: e.Settings}
 	return d
 }
-
-// Hits returns how many requests each route received, by route pattern;
-// requests that matched no route are counted under [Unmatched].
-func (e *Env) Hits() map[string]int { return e.srv.hits() }
-
-// Routes lists the route patterns the fake server answers.
-func (e *Env) Routes() []string { return e.srv.routes }

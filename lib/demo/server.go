@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"maps"
 	"net/http"
 	"strings"
 	"sync"
@@ -161,12 +160,6 @@ func (s *server) hit(route string) {
 	s.mu.Lock()
 	s.count[route]++
 	s.mu.Unlock()
-}
-
-func (s *server) hits() map[string]int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return maps.Clone(s.count)
 }
 
 func reply(w http.ResponseWriter, status int, body []byte) {
