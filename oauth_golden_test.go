@@ -41,7 +41,8 @@ func oauthFake(t *testing.T) *httptest.Server {
 		"/github/copilot_internal/user":                                body("copilot", "user_paid.json"),
 		"/github/copilot_internal/v2/token":                            body("copilot", "token_v2.json"),
 		"/github/users/octocat/settings/billing/premium_request/usage": body("copilot", "billing_pat.json"),
-		"/anthropic/api/oauth/usage":                                   body("anthropic", "usage_models.json"),
+		"/anthropic/api/oauth/profile":                                 body("anthropic", "profile_max.json"),
+		"/anthropic/api/oauth/usage":                                   body("anthropic", "usage_limits_fable.json"),
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, ok := routes[r.URL.Path]
