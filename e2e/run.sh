@@ -17,5 +17,8 @@ echo "== Go SDK client (github.com/modelcontextprotocol/go-sdk)"
 echo "== TypeScript SDK v1 client (@modelcontextprotocol/sdk)"
 (cd "$here/node" && npm ci --no-audit --no-fund && node --test)
 echo "== Real agents (Claude Code, OpenCode, Gemini CLI, Codex CLI) against a loopback fake model"
-(cd "$here/agents" && npm ci --no-audit --no-fund --ignore-scripts)
+# npm install against the committed lockfile, not npm ci: the registry here lacks
+# the other platforms' optional opencode-* packages, so the lockfile cannot list
+# them and npm ci would reject it.
+(cd "$here/agents" && npm install --no-save --no-audit --no-fund --loglevel=error)
 (cd "$here" && MYSTATUS_AGENTS="$here/agents" go test -count=1 -timeout 15m ./agents/)
