@@ -205,7 +205,9 @@ func (s *Service) runPlatform(ctx context.Context, p quota.Provider, refresh boo
 	)
 	for i, t := range targets {
 		if t.Err != nil {
+			mu.Lock() // fetches started for earlier targets may be recording already
 			accts[i], filled[i], missed = quota.Account{Name: t.Name, Err: t.Err}, true, true
+			mu.Unlock()
 			continue
 		}
 		wg.Add(1)
