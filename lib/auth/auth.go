@@ -6,7 +6,6 @@ package auth
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -135,7 +134,7 @@ func (s *Store) Read(path string) (*File, error) {
 	}
 	size := int64(len(data))
 	if err := jsonval.CheckDepth(data, jsonval.MaxDepth); err != nil {
-		return nil, &quota.Error{Kind: quota.KindFileMalformed, Path: path, Detail: err.Error(), Err: err}
+		return nil, jsonval.DepthDetail(&quota.Error{Kind: quota.KindFileMalformed, Path: path, Detail: err.Error(), Err: err})
 	}
 	if !gjson.ValidBytes(data) {
 		return nil, Malformed(path, data)
@@ -159,44 +158,49 @@ func fileErr(path string, err error) error {
 	case errors.Is(err, fs.ErrNotExist):
 		return &quota.Error{Kind: quota.KindFileMissing, Path: path, Err: err}
 	case errors.Is(err, safefile.ErrTooLarge):
-		return &quota.Error{Kind: quota.KindFileUnreadable, Code: CodeTooLarge, Path: path,
-			Detail: fmt.Sprintf("larger than %d MiB", MaxFile>>20), Err: err}
+		return (&quota.Error{Kind: quota.KindFileUnreadable, Code: CodeTooLarge, Path: path,
+			Err: err}).With("detail.file.too_large", map[string]any{"MiB": MaxFile >> 20})
 	case errors.As(err, &se) && errors.Is(err, safefile.ErrNotRegular):
-		return &quota.Error{Kind: quota.KindFileUnreadable, Code: CodeNotRegular, Path: path,
-			Detail: "not a regular file (" + typeName(se.Mode) + ")", Err: err}
+		return (&quota.Error{Kind: quota.KindFileUnreadable, Code: CodeNotRegular, Path: path,
+			Err: err}).With("detail.file.not_regular", map[string]any{"Type": quota.M("detail.filetype."+typeName(se.Mode), nil)})
 	case errors.Is(err, fs.ErrPermission):
-		return &quota.Error{Kind: quota.KindFileUnreadable, Code: CodePermission, Path: path, Detail: "permission denied", Err: err}
+		return (&quota.Error{Kind: quota.KindFileUnreadable, Code: CodePermission, Path: path, Err: err}).With("detail.file.permission", nil)
 	}
 	return &quota.Error{Kind: quota.KindFileUnreadable, Path: path, Detail: err.Error(), Err: err}
 }
 
-// typeName names a file type in the words of `ls -l` and file(1).
+// typeName names a file type (catalog "detail.filetype.<name>", in the
+// words of `ls -l` and file(1)).
 func typeName(m fs.FileMode) string {
 	switch {
 	case m&fs.ModeNamedPipe != 0:
-		return "named pipe"
+		return "pipe"
 	case m&fs.ModeSocket != 0:
 		return "socket"
 	case m&fs.ModeCharDevice != 0:
-		return "character device"
+		return "char_device"
 	case m&fs.ModeDevice != 0:
-		return "block device"
+		return "block_device"
 	case m.IsDir():
 		return "directory"
 	}
-	return "special file"
+	return "special"
 }
 
 // Malformed builds the file_malformed error for data read from path,
 // locating the first syntax error by line and column when possible.
 func Malformed(path string, data []byte) error {
-	detail := "not valid JSON"
+	e := &quota.Error{Kind: quota.KindFileMalformed, Path: path}
 	if len(data) == 0 {
-		detail = "the file is empty"
-	} else if line, col, ok := syntaxPos(data); ok {
-		detail = "not valid JSON near line " + itoa(line) + ", column " + itoa(col)
+		return e.With("detail.file.empty", nil)
 	}
-	return &quota.Error{Kind: quota.KindFileMalformed, Path: path, Detail: detail}
+	e.With("detail.json.invalid", nil)
+	if line, col, ok := syntaxPos(data); ok {
+		// Localized as the config editor's "line N, column M: what".
+		e.DetailID, e.DetailData = "setup.why.at", map[string]any{"Line": line, "Col": col, "What": quota.M("detail.json.invalid", nil)}
+		e.Detail = "not valid JSON near line " + itoa(line) + ", column " + itoa(col)
+	}
+	return e
 }
 
 // IsMissing reports whether err means the file does not exist.

@@ -36,14 +36,14 @@ func (s *Store) OpenCode(key string) (Entry, string, error) {
 		return Entry{}, path, err
 	}
 	if !f.Get("@this").IsObject() {
-		return Entry{}, path, &quota.Error{Kind: quota.KindFileMalformed, Path: path, Detail: "the top level is not a JSON object"}
+		return Entry{}, path, (&quota.Error{Kind: quota.KindFileMalformed, Path: path}).With("detail.json.top_not_object", nil)
 	}
 	r := f.Get(gjson.Escape(key))
 	if !r.Exists() || r.Type == gjson.Null {
 		return Entry{}, path, quota.ErrNotConfigured
 	}
 	if !r.IsObject() {
-		return Entry{}, path, &quota.Error{Kind: quota.KindFieldMissing, Path: path, Field: key, Detail: "not an object"}
+		return Entry{}, path, (&quota.Error{Kind: quota.KindFieldMissing, Path: path, Field: key}).With("detail.json.not_object", nil)
 	}
 	e := Entry{
 		Type:      r.Get("type").String(),

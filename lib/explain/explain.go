@@ -35,6 +35,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mystatus/mystatus/i18n"
 	"github.com/mystatus/mystatus/lib/auth"
@@ -75,6 +76,13 @@ func Explain(loc *i18n.Localizer, p quota.PlatformID, err error, paths auth.Path
 		Meaning: loc.T(codeID("error."+string(k)+".meaning", e.Code), data),
 		Steps:   Lines(loc.T(codeID(stepsID(k, p, variant(e.Path, paths)), e.Code), data)),
 	}
+	if e.DetailID != "" && i18n.Has(e.DetailID) {
+		// Our own words, their upstream parts already cut: keep the
+		// language's spacing (Truncate folds U+00A0 and U+202F), bound
+		// the length all the same.
+		x.Detail = cut(Scrub(Detail(loc, e.DetailMsg())), DetailLen)
+		return x
+	}
 	detail := e.Detail
 	var qe *quota.Error
 	if detail == "" && !errors.As(err, &qe) {
@@ -83,6 +91,45 @@ func Explain(loc *i18n.Localizer, p quota.PlatformID, err error, paths auth.Path
 	}
 	x.Detail = httpx.Truncate(Scrub(detail), DetailLen)
 	return x
+}
+
+// Detail localizes a detail: mystatus's own words (m.ID, a "detail.*"
+// message) in loc's language, times as local complements with their
+// preposition ("expired {{.At}}", see render.WhenAt), integers in the
+// language's number format and nested messages localized in turn;
+// upstream text (no ID) verbatim.
+func Detail(loc *i18n.Localizer, m quota.Msg) string {
+	if m.ID == "" || !i18n.Has(m.ID) {
+		return m.Text
+	}
+	data := make(map[string]any, len(m.Data))
+	for k, v := range m.Data {
+		switch v := v.(type) {
+		case time.Time:
+			data[k] = render.WhenAt(loc, v, time.Now(), time.Local)
+		case quota.Msg:
+			data[k] = Detail(loc, v)
+		case int:
+			data[k] = render.Number(loc, float64(v), "")
+		case int64:
+			data[k] = render.Number(loc, float64(v), "")
+		default:
+			data[k] = v
+		}
+	}
+	return loc.T(m.ID, data)
+}
+
+// cut bounds s to about n bytes (a whole rune) plus "…", and to one line.
+func cut(s string, n int) string {
+	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' || r == '\t' }), " ")
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 // CodeMessages are the quota.Error codes with messages of their own

@@ -151,3 +151,29 @@ func Malformed(r *Response, why string) error {
 	}
 	return e
 }
+
+// MalformedFrom is [Malformed] for a parser's error: a [*quota.Error]
+// keeps its catalog detail (localized later), the body stays verbatim.
+func MalformedFrom(r *Response, cause error) error {
+	var qe *quota.Error
+	if !errors.As(cause, &qe) || qe.DetailID == "" {
+		why := ""
+		if qe != nil {
+			why = qe.Detail
+		} else if cause != nil {
+			why = cause.Error()
+		}
+		return Malformed(r, why)
+	}
+	e := quota.AsError(Malformed(r, qe.Detail))
+	if r == nil || len(r.Body) == 0 {
+		return e.WithMsg(qe.DetailMsg())
+	}
+	// Each part keeps the cut the English Detail has (see Malformed).
+	why := qe.DetailMsg()
+	why.Text = Truncate(why.Text, DetailLen)
+	english := e.Detail
+	e.With("detail.body", map[string]any{"Why": why, "Body": Truncate(string(r.Body), 120)})
+	e.Detail = english
+	return e
+}

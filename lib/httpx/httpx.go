@@ -153,15 +153,15 @@ func (c *Client) Do(ctx context.Context, req *http.Request) (*Response, error) {
 	}
 	if int64(len(body)) > limit {
 		// Drain nothing more: closing discards the rest without buffering it.
-		return nil, &quota.Error{Kind: quota.KindMalformed, Status: resp.StatusCode, URL: shown,
-			Detail: fmt.Sprintf("response body larger than %d bytes", limit), Err: ErrBodyTooLarge}
+		return nil, (&quota.Error{Kind: quota.KindMalformed, Status: resp.StatusCode, URL: shown,
+			Err: ErrBodyTooLarge}).With("detail.http.body_too_large", map[string]any{"Limit": limit})
 	}
 	ok := resp.StatusCode >= 200 && resp.StatusCode <= 299
 	var dropped error
 	if err := jsonval.CheckDepth(body, jsonval.MaxDepth); err != nil {
 		if ok {
-			return nil, &quota.Error{Kind: quota.KindMalformed, Status: resp.StatusCode, URL: shown,
-				Detail: err.Error(), Err: err}
+			return nil, jsonval.DepthDetail(&quota.Error{Kind: quota.KindMalformed, Status: resp.StatusCode, URL: shown,
+				Detail: err.Error(), Err: err})
 		}
 		body, dropped = nil, err
 	}
@@ -283,7 +283,8 @@ func Classify(ctx context.Context, err error, shownURL string) error {
 	}
 	var re *RedirectError
 	if errors.As(err, &re) {
-		return &quota.Error{Kind: quota.KindMalformed, Status: re.Status, URL: shownURL, Detail: re.Error(), Err: re}
+		return (&quota.Error{Kind: quota.KindMalformed, Status: re.Status, URL: shownURL, Err: re}).
+			With("detail.http.redirect", map[string]any{"Status": re.Status, "To": re.To})
 	}
 	k := quota.KindConnection
 	var dnsErr *net.DNSError
@@ -310,7 +311,17 @@ func Classify(ctx context.Context, err error, shownURL string) error {
 		errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		k = quota.KindConnection
 	}
-	return &quota.Error{Kind: k, URL: shownURL, Detail: Truncate(stripURL(err), DetailLen), Err: err}
+	e := &quota.Error{Kind: k, URL: shownURL, Detail: Truncate(stripURL(err), DetailLen), Err: err}
+	// Go's own words for the two ends every user meets get the catalog's;
+	// Detail keeps Go's text for logs. Other system errors stay as Go
+	// wrote them.
+	switch {
+	case k == quota.KindTimeout:
+		e.DetailID = "detail.net.timeout"
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		e.DetailID = "detail.net.closed"
+	}
+	return e
 }
 
 // stripURL returns the error text without the *url.Error prefix, whose URL

@@ -1,7 +1,6 @@
 package httpx
 
 import (
-	"fmt"
 	"net/url"
 	"strings"
 
@@ -13,32 +12,32 @@ import (
 // the endpoint path, or repeats a segment (such as "/v1/v1") is a
 // configuration error naming the variable that set it.
 func JoinURL(base, path, source string) (string, error) {
-	bad := func(why string) error {
-		return &quota.Error{Kind: quota.KindBadConfig, Field: source, URL: base, Detail: why}
+	bad := func(id string, data map[string]any) error {
+		return (&quota.Error{Kind: quota.KindBadConfig, Field: source, URL: base}).With(id, data)
 	}
 	b := strings.TrimRight(strings.TrimSpace(base), "/")
 	u, err := url.Parse(b)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", bad("not an absolute http(s) URL")
+		return "", bad("detail.url.not_absolute", nil)
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
-		return "", bad("a base URL takes no query or fragment")
+		return "", bad("detail.url.query", nil)
 	}
 	p := strings.TrimRight(u.Path, "/")
 	if path != "" && strings.HasSuffix(p, strings.TrimRight(path, "/")) {
-		return "", bad(fmt.Sprintf("the base already ends with the endpoint path %s", path))
+		return "", bad("detail.url.ends_with_path", map[string]any{"Path": path})
 	}
 	segs := strings.Split(strings.Trim(p, "/"), "/")
 	for i := 1; i < len(segs); i++ {
 		if segs[i] != "" && segs[i] == segs[i-1] {
-			return "", bad(fmt.Sprintf("the segment /%s is doubled", segs[i]))
+			return "", bad("detail.url.doubled", map[string]any{"Segment": segs[i]})
 		}
 	}
 	// Also catch a doubled segment across the join, e.g. base ".../v1"
 	// with path "/v1/...".
 	ps := strings.Split(strings.Trim(path, "/"), "/")
 	if len(segs) > 0 && len(ps) > 0 && segs[len(segs)-1] != "" && segs[len(segs)-1] == ps[0] {
-		return "", bad(fmt.Sprintf("the segment /%s would be doubled", ps[0]))
+		return "", bad("detail.url.would_double", map[string]any{"Segment": ps[0]})
 	}
 	return b + path, nil
 }

@@ -3,6 +3,8 @@ package jsonval
 import (
 	"errors"
 	"fmt"
+
+	"github.com/mystatus/mystatus/lib/quota"
 )
 
 // MaxDepth is the deepest nesting of arrays and objects mystatus accepts in
@@ -26,6 +28,16 @@ func (e *DepthError) Error() string {
 }
 
 func (e *DepthError) Unwrap() error { return ErrTooDeep }
+
+// DepthDetail gives e, whose Err is a [*DepthError], the catalog's words
+// for it (see [quota.Error.DetailID]); e is returned unchanged otherwise.
+func DepthDetail(e *quota.Error) *quota.Error {
+	var de *DepthError
+	if errors.As(e.Err, &de) {
+		e.With("detail.json.depth", map[string]any{"Max": de.Max, "Offset": de.Offset})
+	}
+	return e
+}
 
 // CheckDepth reports a [*DepthError] when b nests arrays or objects deeper
 // than max levels. It is a single pass without recursion or allocation

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/mystatus/mystatus/i18n"
 )
 
 // Kind is one class of failure in the closed error taxonomy. Each kind has
@@ -84,6 +86,13 @@ type Error struct {
 	// Detail is the upstream's own message, secret-free and truncated (in
 	// that order: see httpx.Truncate).
 	Detail string
+	// DetailID, when set, is the catalog message of a detail mystatus
+	// composes itself ("detail.<thing>"), DetailData its template data;
+	// explanations show it localized, and Detail keeps the English text
+	// for logs and Error(). Upstream text goes into DetailData verbatim;
+	// a [Msg] value there is localized in turn.
+	DetailID   string
+	DetailData map[string]any
 	// RetryAfter is the server-requested delay; ResetAt the quota reset.
 	RetryAfter time.Duration
 	ResetAt    time.Time
@@ -118,6 +127,67 @@ func (e *Error) Error() string {
 }
 
 func (e *Error) Unwrap() error { return e.Err }
+
+// Msg is a message mystatus composes itself: a catalog id and its data.
+// As a [Error.DetailData] value it is localized with the detail; Text is
+// its English form. A Msg without ID is verbatim text.
+type Msg struct {
+	ID   string
+	Data map[string]any
+	Text string
+}
+
+// String is the English text, so a Msg prints as itself in English.
+func (m Msg) String() string { return m.Text }
+
+// M builds the Msg of catalog message id with data, its Text rendered in
+// English from the catalog (so code and catalog never disagree).
+func M(id string, data map[string]any) Msg {
+	return Msg{ID: id, Data: data, Text: i18n.New("en").T(id, englishData(data))}
+}
+
+// englishData is data as the English fallback shows it: times in RFC
+// 3339 UTC, nested messages as their English text.
+func englishData(data map[string]any) map[string]any {
+	out := make(map[string]any, len(data))
+	for k, v := range data {
+		switch v := v.(type) {
+		case time.Time:
+			out[k] = v.UTC().Format(time.RFC3339)
+		case Msg:
+			out[k] = v.Text
+		default:
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// With gives e a detail of mystatus's own words, catalog message id with
+// data (see [Error.DetailID]), and returns e.
+func (e *Error) With(id string, data map[string]any) *Error {
+	m := M(id, data)
+	e.DetailID, e.DetailData, e.Detail = m.ID, m.Data, m.Text
+	return e
+}
+
+// WithMsg is [Error.With] for a message already built.
+func (e *Error) WithMsg(m Msg) *Error {
+	e.DetailID, e.DetailData, e.Detail = m.ID, m.Data, m.Text
+	return e
+}
+
+// DetailMsg is e's detail as a Msg: its catalog message when it has one,
+// else its Detail (upstream text) verbatim.
+func (e *Error) DetailMsg() Msg {
+	return Msg{ID: e.DetailID, Data: e.DetailData, Text: e.Detail}
+}
+
+// Detailed builds an *Error of kind k whose detail is catalog message id
+// with data: [Errorf] for mystatus's own words.
+func Detailed(k Kind, id string, data map[string]any) *Error {
+	return (&Error{Kind: k}).With(id, data)
+}
 
 // Errorf builds an *Error of kind k whose Detail is a formatted message.
 func Errorf(k Kind, format string, args ...any) *Error {

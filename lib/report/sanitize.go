@@ -55,8 +55,7 @@ func sanitize(a quota.Account) quota.Account {
 	}
 	a.Overage = finite(a.Overage, "overage")
 	if len(bad) > 0 && a.Err == nil {
-		a.Err = &quota.Error{Kind: quota.KindMalformed,
-			Detail: "figures outside any possible range, shown clamped: " + strings.Join(bad, ", ")}
+		a.Err = quota.Detailed(quota.KindMalformed, "detail.figures.clamped", map[string]any{"Figures": strings.Join(bad, ", ")})
 	}
 	return a
 }

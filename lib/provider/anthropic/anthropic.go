@@ -83,13 +83,13 @@ func (p *Provider) Discover(ctx context.Context) ([]quota.Target, error) {
 	}
 	switch {
 	case e.Type == "api":
-		return fail(&quota.Error{Kind: quota.KindNotSubscribed, Field: authKey + ".type",
-			Detail: "API keys have no plan usage"}), nil
+		return fail((&quota.Error{Kind: quota.KindNotSubscribed, Field: authKey + ".type"}).
+			With("detail.anthropic.api_key", nil)), nil
 	case e.Type != "oauth":
-		return fail(&quota.Error{Kind: quota.KindFieldMissing, Field: authKey + ".type",
-			Detail: `expected "oauth"`}), nil
+		return fail((&quota.Error{Kind: quota.KindFieldMissing, Field: authKey + ".type"}).
+			With("detail.field.expected", map[string]any{"Want": `"oauth"`})), nil
 	case e.Access == "":
-		return fail(&quota.Error{Kind: quota.KindFieldMissing, Field: authKey + ".access", Detail: "missing"}), nil
+		return fail((&quota.Error{Kind: quota.KindFieldMissing, Field: authKey + ".access"}).With("detail.field.missing", nil)), nil
 	case e.Expired(p.d.Clock()):
 		return fail(expired(e.Expires)), nil
 	}
@@ -98,8 +98,8 @@ func (p *Provider) Discover(ctx context.Context) ([]quota.Target, error) {
 }
 
 func expired(at time.Time) *quota.Error {
-	return &quota.Error{Kind: quota.KindTokenExpired, Field: authKey + ".expires",
-		Detail: "expired at " + at.UTC().Format(time.RFC3339)}
+	return (&quota.Error{Kind: quota.KindTokenExpired, Field: authKey + ".expires"}).
+		With("detail.token.expired", map[string]any{"At": at})
 }
 
 // Fetch queries the usage endpoint for one target.
@@ -152,9 +152,7 @@ func (p *Provider) Fetch(ctx context.Context, t quota.Target) (quota.Account, er
 	}
 	acct, err := parseUsage(resp.Body, name)
 	if err != nil {
-		var qe *quota.Error
-		errors.As(err, &qe)
-		return quota.Account{}, httpx.Malformed(resp, qe.Detail)
+		return quota.Account{}, httpx.MalformedFrom(resp, err)
 	}
 	var pr profile
 	select {

@@ -63,14 +63,14 @@ var notWindows = map[string]bool{
 // not numbers) make that window "no data", never a printed number.
 func parseUsage(body []byte, name string) (quota.Account, error) {
 	if err := jsonval.CheckDepth(body, jsonval.MaxDepth); err != nil {
-		return quota.Account{}, &quota.Error{Kind: quota.KindMalformed, Detail: err.Error(), Err: err}
+		return quota.Account{}, jsonval.DepthDetail(&quota.Error{Kind: quota.KindMalformed, Detail: err.Error(), Err: err})
 	}
 	if !gjson.ValidBytes(body) {
-		return quota.Account{}, &quota.Error{Kind: quota.KindMalformed, Detail: "not JSON"}
+		return quota.Account{}, quota.Detailed(quota.KindMalformed, "detail.json.not_json", nil)
 	}
 	root := gjson.ParseBytes(body)
 	if !root.IsObject() || (!root.Get("five_hour").Exists() && !root.Get("seven_day").Exists() && !root.Get("limits").Exists()) {
-		return quota.Account{}, &quota.Error{Kind: quota.KindMalformed, Detail: "no five_hour, seven_day or limits"}
+		return quota.Account{}, quota.Detailed(quota.KindMalformed, "detail.anthropic.no_windows", nil)
 	}
 	acct := quota.Account{Name: name}
 	for _, k := range []string{"email", "account.email", "account.email_address"} {
@@ -108,7 +108,7 @@ func parseUsage(body []byte, name string) (quota.Account, error) {
 	if bad := outOfRange(root); bad != "" && allNoData(acct.Windows) {
 		// Nothing readable and figures on another scale: the format
 		// changed, which is an error to report, not a row of "no data".
-		return quota.Account{}, &quota.Error{Kind: quota.KindMalformed, Detail: "percentage out of range: " + bad}
+		return quota.Account{}, quota.Detailed(quota.KindMalformed, "detail.json.out_of_range", map[string]any{"Figures": bad})
 	}
 	return acct, nil
 }

@@ -182,7 +182,7 @@ func (p *Provider) round(ctx context.Context, c *cred, tok string) roundResult {
 		}
 		a, err := parseAssist(resp.Body)
 		if err != nil {
-			r.err = httpx.Malformed(resp, err.Error())
+			r.err = httpx.MalformedFrom(resp, shapeDetail(err))
 			return r
 		}
 		if a.project == "" {
@@ -210,7 +210,7 @@ func (p *Provider) round(ctx context.Context, c *cred, tok string) roundResult {
 	resp, err := p.call(ctx, pathModels, tok, body)
 	if err == nil {
 		if r.models, err = parseModels(resp.Body); err != nil {
-			err = httpx.Malformed(resp, err.Error())
+			err = httpx.MalformedFrom(resp, shapeDetail(err))
 		}
 	}
 	r.err = err

@@ -47,6 +47,15 @@ func familyNameID(fam string) string {
 // errShape reports a body that is JSON but not the expected shape.
 var errShape = errors.New("unexpected response shape")
 
+// shapeDetail gives errShape the catalog's words for the report; other
+// errors pass through.
+func shapeDetail(err error) error {
+	if errors.Is(err, errShape) {
+		return quota.Detailed(quota.KindMalformed, "detail.json.shape", nil)
+	}
+	return err
+}
+
 // family classifies a model by its id and display name. GPT models share
 // Claude's quota pool, as Google groups them ("Claude and GPT models").
 func family(id, display string) string {

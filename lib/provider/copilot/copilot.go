@@ -119,16 +119,16 @@ func (p *Provider) Discover(ctx context.Context) ([]quota.Target, error) {
 		return nil, err
 	}
 	if e.Type != "oauth" {
-		return []quota.Target{{Key: "oauth:" + path, Err: &quota.Error{Kind: quota.KindFieldMissing, Path: path,
-			Field: authKey + ".type", Detail: `got ` + quoteShort(e.Type) + `, expected "oauth"`}}}, nil
+		return []quota.Target{{Key: "oauth:" + path, Err: (&quota.Error{Kind: quota.KindFieldMissing, Path: path,
+			Field: authKey + ".type"}).With("detail.field.got_expected", map[string]any{"Got": quoteShort(e.Type), "Want": `"oauth"`})}}, nil
 	}
 	c := oauth{github: e.Refresh, access: e.Access, expires: e.Expires}
 	if c.github == "" {
 		c.github = e.Access
 	}
 	if c.github == "" {
-		return []quota.Target{{Key: "oauth:" + path, Err: &quota.Error{Kind: quota.KindFieldMissing, Path: path,
-			Field: authKey + ".refresh", Detail: "missing"}}}, nil
+		return []quota.Target{{Key: "oauth:" + path, Err: (&quota.Error{Kind: quota.KindFieldMissing, Path: path,
+			Field: authKey + ".refresh"}).With("detail.field.missing", nil)}}, nil
 	}
 	return []quota.Target{{Key: "oauth:" + quota.Fingerprint(c.github), Data: c}}, nil
 }
@@ -162,7 +162,9 @@ func (p *Provider) fetchPAT(ctx context.Context, c pat) (quota.Account, error) {
 		if qe, ok := e.(*quota.Error); ok && qe.Kind == quota.KindNotFound {
 			// Business/Enterprise seats are billed at the organization, so
 			// the per-user report does not exist for them.
-			qe.Detail = httpx.Truncate("per-user billing API has no data for org-managed seats: "+qe.Detail, httpx.DetailLen)
+			english := httpx.Truncate("per-user billing API has no data for org-managed seats: "+qe.Detail, httpx.DetailLen)
+			qe.With("detail.copilot.org_seats", map[string]any{"Upstream": qe.DetailMsg()})
+			qe.Detail = english
 		}
 		return quota.Account{}, e
 	}
@@ -373,10 +375,9 @@ func redact(body []byte, secrets ...string) []byte {
 
 // malformed attaches the response to a parser's malformed error.
 func malformed(resp *httpx.Response, err error) error {
-	why := ""
 	var qe *quota.Error
-	if errors.As(err, &qe) {
-		why = qe.Detail
+	if !errors.As(err, &qe) {
+		return httpx.Malformed(resp, "")
 	}
-	return httpx.Malformed(resp, why)
+	return httpx.MalformedFrom(resp, qe)
 }

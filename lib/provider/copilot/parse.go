@@ -47,7 +47,7 @@ func parsePAT(path string, data []byte) (pat, error) {
 	}
 	root := gjson.ParseBytes(data)
 	if !root.IsObject() {
-		return pat{}, &quota.Error{Kind: quota.KindFileMalformed, Path: path, Detail: "the top level is not a JSON object"}
+		return pat{}, (&quota.Error{Kind: quota.KindFileMalformed, Path: path}).With("detail.json.top_not_object", nil)
 	}
 	p := pat{path: path}
 	for _, f := range []struct {
@@ -57,23 +57,23 @@ func parsePAT(path string, data []byte) (pat, error) {
 		v := root.Get(f.name)
 		switch {
 		case !v.Exists() || v.Type == gjson.Null:
-			return pat{}, &quota.Error{Kind: quota.KindFieldMissing, Path: path, Field: f.name, Detail: "missing"}
+			return pat{}, (&quota.Error{Kind: quota.KindFieldMissing, Path: path, Field: f.name}).With("detail.field.missing", nil)
 		case v.Type != gjson.String:
-			return pat{}, &quota.Error{Kind: quota.KindFieldMissing, Path: path, Field: f.name, Detail: "not a string"}
+			return pat{}, (&quota.Error{Kind: quota.KindFieldMissing, Path: path, Field: f.name}).With("detail.field.not_string", nil)
 		case strings.TrimSpace(v.Str) == "":
-			return pat{}, &quota.Error{Kind: quota.KindFieldMissing, Path: path, Field: f.name, Detail: "empty"}
+			return pat{}, (&quota.Error{Kind: quota.KindFieldMissing, Path: path, Field: f.name}).With("detail.field.empty", nil)
 		}
 		*f.dst = strings.TrimSpace(v.Str)
 	}
 	p.username = strings.TrimPrefix(p.username, "@")
 	if !validLogin(p.username) {
-		return pat{}, &quota.Error{Kind: quota.KindFieldMissing, Path: path, Field: "username", Detail: "not a GitHub login"}
+		return pat{}, (&quota.Error{Kind: quota.KindFieldMissing, Path: path, Field: "username"}).With("detail.copilot.login", nil)
 	}
 	p.tier = strings.ToLower(p.tier)
 	limit, ok := tierLimits[p.tier]
 	if !ok {
-		return pat{}, &quota.Error{Kind: quota.KindFieldMissing, Path: path, Field: "tier",
-			Detail: "got " + quoteShort(p.tier) + ", accepted: " + tierNames}
+		return pat{}, (&quota.Error{Kind: quota.KindFieldMissing, Path: path, Field: "tier"}).
+			With("detail.field.got_accepted", map[string]any{"Got": quoteShort(p.tier), "Accepted": tierNames})
 	}
 	p.limit = limit
 	return p, nil
@@ -407,7 +407,25 @@ func freeWindow(totalR, leftR gjson.Result, kind quota.WindowKind) (quota.Window
 }
 
 func errMalformed(why string) *quota.Error {
-	return &quota.Error{Kind: quota.KindMalformed, Detail: why}
+	e := &quota.Error{Kind: quota.KindMalformed, Detail: why}
+	// The report shows these words in the user's language; Detail keeps
+	// them as written for logs.
+	if m, ok := malformedWords[why]; ok {
+		e.DetailID, e.DetailData = m.ID, m.Data
+	}
+	return e
+}
+
+// malformedWords are the catalog messages of errMalformed's reasons.
+var malformedWords = map[string]quota.Msg{
+	"nested too deeply":                  {ID: "detail.json.too_deep"},
+	"not JSON":                           {ID: "detail.json.not_json"},
+	"not a JSON object":                  {ID: "detail.json.top_not_object"},
+	"no usageItems array":                {ID: "detail.json.no_field", Data: map[string]any{"Field": "usageItems"}},
+	"no token":                           {ID: "detail.json.no_field", Data: map[string]any{"Field": "token"}},
+	"no copilot_plan or quota_snapshots": {ID: "detail.json.neither", Data: map[string]any{"A": "copilot_plan", "B": "quota_snapshots"}},
+	"monthly_quotas out of range":        {ID: "detail.json.out_of_range", Data: map[string]any{"Figures": "monthly_quotas"}},
+	"limited_user_quotas out of range":   {ID: "detail.json.out_of_range", Data: map[string]any{"Figures": "limited_user_quotas"}},
 }
 
 // parseDate reads "YYYY-MM-DD" (or a full timestamp) as UTC midnight.

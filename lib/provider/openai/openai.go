@@ -128,7 +128,7 @@ func (p *Provider) Fetch(ctx context.Context, t quota.Target) (quota.Account, er
 	}
 	a, err := parseUsage(resp.Body, p.d.Clock())
 	if err != nil {
-		return quota.Account{}, httpx.Malformed(resp, quota.AsError(err).Detail)
+		return quota.Account{}, httpx.MalformedFrom(resp, err)
 	}
 	if t.Name != "" {
 		a.Name = t.Name

@@ -33,21 +33,21 @@ const maxEpochSeconds = 1e10
 // into instants. Errors are *quota.Error of kind malformed.
 func parseUsage(body []byte, now time.Time) (quota.Account, error) {
 	if err := jsonval.CheckDepth(body, jsonval.MaxDepth); err != nil {
-		return quota.Account{}, &quota.Error{Kind: quota.KindMalformed, Detail: err.Error(), Err: err}
+		return quota.Account{}, jsonval.DepthDetail(&quota.Error{Kind: quota.KindMalformed, Detail: err.Error(), Err: err})
 	}
 	if !gjson.ValidBytes(body) {
-		return quota.Account{}, quota.Errorf(quota.KindMalformed, "usage response is not JSON")
+		return quota.Account{}, quota.Detailed(quota.KindMalformed, "detail.json.not_json", nil)
 	}
 	root := gjson.ParseBytes(body)
 	if !root.IsObject() {
-		return quota.Account{}, quota.Errorf(quota.KindMalformed, "usage response is not a JSON object")
+		return quota.Account{}, quota.Detailed(quota.KindMalformed, "detail.json.top_not_object", nil)
 	}
 	rl := root.Get("rate_limit")
 	switch {
 	case !rl.Exists():
-		return quota.Account{}, quota.Errorf(quota.KindMalformed, "usage response has no rate_limit")
+		return quota.Account{}, quota.Detailed(quota.KindMalformed, "detail.json.no_field", map[string]any{"Field": "rate_limit"})
 	case rl.Type != gjson.Null && !rl.IsObject():
-		return quota.Account{}, quota.Errorf(quota.KindMalformed, "rate_limit is not an object")
+		return quota.Account{}, quota.Detailed(quota.KindMalformed, "detail.json.field_not_object", map[string]any{"Field": "rate_limit"})
 	}
 
 	a := quota.Account{
@@ -81,7 +81,7 @@ func parseUsage(body []byte, now time.Time) (quota.Account, error) {
 	if bad := outOfRange(root); bad != "" && allNoData(a.Windows) {
 		// Nothing readable and figures on another scale: the format
 		// changed, which is an error to report, not rows of "no data".
-		return quota.Account{}, quota.Errorf(quota.KindMalformed, "used_percent out of range: %s", bad)
+		return quota.Account{}, quota.Detailed(quota.KindMalformed, "detail.json.out_of_range", map[string]any{"Figures": bad})
 	}
 	// Banked resets: a reset of the plan's windows the user can redeem.
 	if n, ok := jsonval.Number(root.Get("rate_limit_reset_credits.available_count")); ok && n >= 1 && n < 1e6 && n == math.Trunc(n) {

@@ -24,14 +24,14 @@ import (
 // values.
 func parseLimits(body []byte, now time.Time) (quota.Account, error) {
 	if err := jsonval.CheckDepth(body, jsonval.MaxDepth); err != nil {
-		return quota.Account{}, quota.Errorf(quota.KindMalformed, "quota response nests too deeply")
+		return quota.Account{}, jsonval.DepthDetail(&quota.Error{Kind: quota.KindMalformed, Detail: err.Error(), Err: err})
 	}
 	if !gjson.ValidBytes(body) {
-		return quota.Account{}, quota.Errorf(quota.KindMalformed, "quota response is not JSON")
+		return quota.Account{}, quota.Detailed(quota.KindMalformed, "detail.json.not_json", nil)
 	}
 	root := gjson.ParseBytes(body)
 	if !root.IsObject() {
-		return quota.Account{}, quota.Errorf(quota.KindMalformed, "quota response is not a JSON object")
+		return quota.Account{}, quota.Detailed(quota.KindMalformed, "detail.json.top_not_object", nil)
 	}
 	data := root.Get("data")
 	if !isData(root) {
@@ -39,7 +39,7 @@ func parseLimits(body []byte, now time.Time) (quota.Account, error) {
 	}
 	limits := data.Get("limits")
 	if limits.Exists() && limits.Type != gjson.Null && !limits.IsArray() {
-		return quota.Account{}, quota.Errorf(quota.KindMalformed, "data.limits is not an array")
+		return quota.Account{}, quota.Detailed(quota.KindMalformed, "detail.json.field_not_array", map[string]any{"Field": "data.limits"})
 	}
 	a := quota.Account{Plan: planName(data)}
 	for i, it := range limits.Array() {
@@ -251,7 +251,7 @@ func envelopeError(root gjson.Result) *quota.Error {
 	}
 	e := &quota.Error{Kind: codeKind(code.Int()), Code: code.String(), Detail: httpx.Truncate(msg, httpx.DetailLen)}
 	if e.Code == "" {
-		e.Detail = "quota response has no code and success is not true"
+		e.With("detail.zhipu.no_code", nil)
 	}
 	// Keys without a GLM Coding Plan get a generic rejection whose text
 	// names the plan.

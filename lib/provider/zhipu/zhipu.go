@@ -122,7 +122,7 @@ func (p *Provider) Fetch(ctx context.Context, t quota.Target) (quota.Account, er
 	if err != nil {
 		e := quota.AsError(err)
 		if e.Kind == quota.KindMalformed && e.Code == "" {
-			e = quota.AsError(httpx.Malformed(resp, e.Detail))
+			e = quota.AsError(httpx.MalformedFrom(resp, e))
 		}
 		e.URL = resp.URL
 		return quota.Account{}, scrub(e, c.key)
