@@ -329,7 +329,8 @@ var (
 	literal = regexp.MustCompile(`https?://\S+|[\w.+-]*@[\w.-]+|\b\d+(?:ms|s|m|h|d)\b|(?:~|\$\w+|[\w.-]*)?(?:[/\\][\w.\-:+@%*]+)+/?|` +
 		`--?[A-Za-z][\w-]*|\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|"[^"\n]*"|“[^”\n]*”|«[^»\n]*»|` +
 		`\b[A-Za-z_][\w-]*(?:[._=\[\]][\w\[\]=-]*)+`)
-	detailMarks = []string{"技术细节", "Détails techniques"}
+	// The labels of a technical detail: the report's and doctor's.
+	detailMarks = []string{"技术细节：`", "详细信息：`", "Détails techniques\u00a0: `", "Détails\u00a0: `"}
 )
 
 type leak struct{ word, line string }
