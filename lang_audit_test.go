@@ -36,7 +36,13 @@ import (
 //     addresses, quoted literals ("key", “Zhipu AI Coding Plan”) and JSON
 //     field names (words with _ . = [ ]);
 //   - upstream text, inside the technical detail only: a detail's word
-//     that occurs in what the faulty server answered ([upstreamWords]).
+//     that occurs in what the faulty server answered ([upstreamWords]);
+//     and names platforms give, quoted anywhere: models ("Claude Sonnet
+//     4.5"), MCP tools (web-reader), tiers ([upstreamData]);
+//   - the values of a flag ("--log-level debug|info|warn|error"), in the
+//     whole output that lists them (help mentions the default).
+//
+// "Token" is the word Chinese coding-plan consoles use (智谱: "Token 限额").
 //
 // Single letters pass (ls -l file types, metavariables such as N), and so
 // do the case's own arguments, which messages quote back. Chinese output
@@ -64,7 +70,13 @@ Business Enterprise Team Premium pro plus max free business enterprise team macO
 markdown json line remaining used en fr zh claude vscode zed openai anthropic zhipu zai antigravity copilot
 demo doctor serve init version help
 token username tier key type refresh access expires limits usageItems
+Sonnet Opus Haiku Flash Token
 `)
+
+// upstreamData are names the platforms give that the report quotes as
+// they are (a Google tier name); model names and MCP tool names are
+// matched by [modelName] and [literal].
+var upstreamData = []string{"Gemini Code Assist for individuals"}
 
 // english are common English words that are not French words: one of them
 // in French output is a leak.
@@ -173,7 +185,12 @@ func TestLanguageAudit(t *testing.T) {
 		for _, lang := range []string{"zh", "fr"} {
 			t.Run(c.name+"/"+lang, func(t *testing.T) {
 				t.Parallel()
-				out := runCLI(t, c.home, c.env, append([]string{"--lang", lang}, c.args...))
+				// --lang goes after the command: flags belong to it.
+				args := append([]string{"--lang", lang}, c.args...)
+				if len(c.args) > 0 && !strings.HasPrefix(c.args[0], "-") {
+					args = append([]string{c.args[0], "--lang", lang}, c.args[1:]...)
+				}
+				out := runCLI(t, c.home, c.env, args)
 				own := map[string]bool{}
 				for _, a := range c.args {
 					own[a] = true
@@ -326,9 +343,11 @@ var (
 	// Things the reader types or copies, kept as they are in every
 	// language: URLs, e-mail addresses, paths, flags, environment
 	// variables, quoted literals, identifiers.
-	literal = regexp.MustCompile(`https?://\S+|[\w.+-]*@[\w.-]+|\b\d+(?:ms|s|m|h|d)\b|(?:~|\$\w+|[\w.-]*)?(?:[/\\][\w.\-:+@%*]+)+/?|` +
+	literal = regexp.MustCompile(`https?://\S+|\b[a-z]+(?:-[a-z]+)+\b|[\w.+-]*@[\w.-]+|\b\d+(?:ms|s|m|h|d)\b|(?:~|\$\w+|[\w.-]*)?(?:[/\\][\w.\-:+@%*]+)+/?|` +
 		`--?[A-Za-z][\w-]*|\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|"[^"\n]*"|“[^”\n]*”|«[^»\n]*»|` +
 		`\b[A-Za-z_][\w-]*(?:[._=\[\]][\w\[\]=-]*)+`)
+	flagValues = regexp.MustCompile(`\b[\w-]+(?:\|[\w-]+)+\b`)
+	modelName  = regexp.MustCompile(`\b(?:Claude|Gemini|GPT|GLM|Sonnet|Opus|Haiku|Flash|Pro)(?:[ -]\d+(?:\.\d+)*)+\b`)
 	// The labels of a technical detail: the report's and doctor's.
 	detailMarks = []string{"技术细节：`", "详细信息：`", "Détails techniques\u00a0: `", "Détails\u00a0: `"}
 )
@@ -338,8 +357,18 @@ type leak struct{ word, line string }
 // englishLeaks lists the English words of out (zh or fr).
 func englishLeaks(lang, out string, upstream map[string]bool) []leak {
 	var leaks []leak
+	values := map[string]bool{}
+	for _, l := range flagValues.FindAllString(out, -1) {
+		for _, v := range strings.Split(l, "|") {
+			values[v] = true
+		}
+	}
 	for _, line := range strings.Split(out, "\n") {
-		text := line
+		for _, d := range upstreamData {
+			line = strings.ReplaceAll(line, d, " ")
+		}
+		line = modelName.ReplaceAllString(line, " ")
+		text := flagValues.ReplaceAllString(line, " ")
 		var detail []string
 		if slices.ContainsFunc(detailMarks, func(m string) bool { return strings.Contains(line, m) }) {
 			// The technical detail: our words are audited, the
@@ -352,7 +381,7 @@ func englishLeaks(lang, out string, upstream map[string]bool) []leak {
 		text = literal.ReplaceAllString(text, " ")
 		check := func(s string, isDetail bool) {
 			for _, w := range latinWord.FindAllString(s, -1) {
-				if len(w) == 1 || allowed[w] || (isDetail && fromUpstream(w, upstream)) {
+				if len(w) == 1 || allowed[w] || values[w] || (isDetail && fromUpstream(w, upstream)) {
 					continue
 				}
 				if lang == "fr" && !english[strings.ToLower(w)] {
@@ -406,6 +435,7 @@ func numberFormat(lang, out string) []string {
 			continue // JSON figures are JSON
 		}
 		text := codeSpan.ReplaceAllString(line, " ")
+		text = modelName.ReplaceAllString(text, " ")
 		text = literal.ReplaceAllString(text, " ")
 		text = notFigure.ReplaceAllString(text, " ")
 		switch lang {
