@@ -36,9 +36,11 @@ func SanitizePrompt(s string) string {
 
 func startsWithDigit(s string) bool { return s != "" && s[0] >= '0' && s[0] <= '9' }
 
+// startsWithSpace uses the narrow ASCII set (tab, newline, form feed,
+// carriage return, space): an @ before any other character, a vertical tab
+// or a Unicode space included, is escaped, which is always safe.
 func startsWithSpace(s string) bool {
-	r, _ := utf8.DecodeRuneInString(s)
-	return unicode.IsSpace(r)
+	return s != "" && strings.IndexByte("\t\n\f\r ", s[0]) >= 0
 }
 
 // fileRefStart reports whether an @ after prev can start a file
