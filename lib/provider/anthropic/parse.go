@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/tidwall/gjson"
 
@@ -31,7 +29,7 @@ const (
 	// garbage (and would overflow once scaled), not spend.
 	maxMinor = 1e15
 	// maxNameLen bounds upstream names shown in the report.
-	maxNameLen = 64
+	maxNameLen = quota.MaxNameLen
 )
 
 // legacyModels are the per-model weekly keys (seven_day_<suffix>) whose
@@ -458,28 +456,5 @@ func first(r gjson.Result, paths ...string) string {
 	return ""
 }
 
-// cleanName makes an upstream name safe to show: control and format
-// characters dropped, spaces collapsed, at most maxNameLen runes, and any
-// credential mystatus sent (an upstream may echo it) redacted.
-func cleanName(s string) string {
-	s = quota.ScrubKnown(s)
-	out := make([]rune, 0, len(s))
-	space := false
-	for _, r := range s {
-		switch {
-		case r == utf8.RuneError || unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
-		case unicode.IsSpace(r):
-			space = true
-		default:
-			if space && len(out) > 0 {
-				out = append(out, ' ')
-			}
-			space = false
-			out = append(out, r)
-		}
-		if len(out) >= maxNameLen {
-			break
-		}
-	}
-	return strings.TrimSpace(string(out[:min(len(out), maxNameLen)]))
-}
+// cleanName is quota.CleanName: upstream names made safe to show.
+func cleanName(s string) string { return quota.CleanName(s) }

@@ -5,10 +5,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
-	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/tidwall/gjson"
 
@@ -178,33 +175,10 @@ func seconds(r gjson.Result) time.Duration {
 
 // maxNameLen bounds upstream names (e-mail, plan, limit names) shown in
 // the report.
-const maxNameLen = 64
+const maxNameLen = quota.MaxNameLen
 
-// cleanName makes an upstream name safe to show: control and format
-// characters dropped, spaces collapsed, at most maxNameLen runes, and any
-// credential mystatus sent (an upstream may echo it) redacted.
-func cleanName(s string) string {
-	s = quota.ScrubKnown(s)
-	out := make([]rune, 0, len(s))
-	space := false
-	for _, r := range s {
-		switch {
-		case r == utf8.RuneError || unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
-		case unicode.IsSpace(r):
-			space = true
-		default:
-			if space && len(out) > 0 {
-				out = append(out, ' ')
-			}
-			space = false
-			out = append(out, r)
-		}
-		if len(out) >= maxNameLen {
-			break
-		}
-	}
-	return strings.TrimSpace(string(out[:min(len(out), maxNameLen)]))
-}
+// cleanName is quota.CleanName: upstream names made safe to show.
+func cleanName(s string) string { return quota.CleanName(s) }
 
 // allNoData reports whether ws has windows and none carries a figure.
 func allNoData(ws []quota.Window) bool {
