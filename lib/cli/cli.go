@@ -135,10 +135,7 @@ func Main(ctx context.Context, env Env) int {
 			map[string]any{"Value": explicit, "Languages": strings.Join(i18n.Languages, ", ")}))
 	}
 
-	name, args := "", env.Args
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		name, args = args[0], args[1:]
-	}
+	name, args := splitCommand(env.Args, i18n.New(app.Lang))
 	cmd := lookup(name)
 	if cmd == nil {
 		loc := i18n.New(app.Lang)
@@ -147,6 +144,46 @@ func Main(ctx context.Context, env Env) int {
 		return ExitUsage
 	}
 	return app.exit(cmd, app.run(ctx, cmd, args))
+}
+
+// splitCommand separates the command name from its arguments. The name
+// usually comes first, but "mystatus --lang fr demo" puts options before
+// it: then the command is the first argument that is neither an option nor
+// the value of one. Which options take a value is known from the report's
+// own option set (a superset of every command's shared options), so
+// "--only demo" still reads "demo" as a value. Without a command the
+// arguments are the report's.
+func splitCommand(args []string, loc *i18n.Localizer) (string, []string) {
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		return args[0], args[1:]
+	}
+	f := newFlags("", loc)
+	var lang string
+	f.String(&lang, "lang", "", "", "cli.flag.lang", nil)
+	defineReport(f)
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			break
+		}
+		if len(a) < 2 || a[0] != '-' {
+			if lookup(a) == nil {
+				break // a stray argument: the report reports it
+			}
+			rest := append(slices.Clone(args[:i]), args[i+1:]...)
+			return a, rest
+		}
+		name := strings.TrimLeft(a, "-")
+		if strings.Contains(name, "=") {
+			continue
+		}
+		if fl := f.fs.Lookup(name); fl != nil {
+			if bf, ok := fl.Value.(interface{ IsBoolFlag() bool }); !ok || !bf.IsBoolFlag() {
+				i++ // skip the option's value
+			}
+		}
+	}
+	return "", args
 }
 
 // run parses the command's options, loads what it needs and runs it.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -310,5 +311,35 @@ func TestTerminalForm(t *testing.T) {
 	}
 	if term := run(true); strings.Contains(term, "| :---") || strings.Contains(term, "\x1b[") {
 		t.Errorf("terminal form has table pipes or colour despite NO_COLOR:\n%s", term)
+	}
+}
+
+// TestOptionsBeforeCommand: "mystatus --lang fr demo" runs the demo in
+// French, as "mystatus demo --lang fr" does; an option's value is never
+// taken for a command.
+func TestOptionsBeforeCommand(t *testing.T) {
+	tests := []struct {
+		args []string
+		cmd  string
+		rest []string
+	}{
+		{[]string{"demo", "--lang", "fr"}, "demo", []string{"--lang", "fr"}},
+		{[]string{"--lang", "fr", "demo"}, "demo", []string{"--lang", "fr"}},
+		{[]string{"--lang=fr", "doctor", "--json"}, "doctor", []string{"--lang=fr", "--json"}},
+		{[]string{"--refresh", "version"}, "version", []string{"--refresh"}},
+		{[]string{"--only", "demo"}, "", []string{"--only", "demo"}},
+		{[]string{"--json", "stray", "demo"}, "", []string{"--json", "stray", "demo"}},
+		{[]string{"--", "demo"}, "", []string{"--", "demo"}},
+		{nil, "", nil},
+	}
+	for _, tc := range tests {
+		cmd, rest := splitCommand(tc.args, i18n.New("en"))
+		if cmd != tc.cmd || !slices.Equal(rest, tc.rest) {
+			t.Errorf("splitCommand(%q) = %q %q, want %q %q", tc.args, cmd, rest, tc.cmd, tc.rest)
+		}
+	}
+	code, out, errOut := runCLI(t, "", nil, "--lang", "fr", "version")
+	if code != ExitOK || !strings.Contains(out, "mystatus") || errOut != "" {
+		t.Errorf("--lang fr version: exit %d\n%s\n%s", code, out, errOut)
 	}
 }
