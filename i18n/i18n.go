@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode"
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
@@ -158,12 +159,98 @@ func (l *Localizer) Lang() string { return l.lang }
 // T renders message id with data. It never fails: a missing translation
 // falls back to English and a missing message renders as its ID.
 func (l *Localizer) T(id string, data map[string]any) string {
+	data, marked := l.markName(data)
 	s, err := l.loc.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data})
 	if s == "" && err != nil {
 		return id
 	}
+	if marked {
+		s = spaceName(s)
+	}
 	return s
 }
+
+// Chinese puts a space between Han characters and Latin words but none
+// between Han characters, so whether a message wants a space beside
+// {{.Platform}} depends on the name: "保存的 OpenAI 访问令牌" but
+// "保存的智谱访问令牌". The catalogs write the placeholder with a space
+// after it and none before; T marks the name with two private-use runes
+// and spaceName settles both sides once the name is known.
+const (
+	nameStart = '\ue000'
+	nameEnd   = '\ue001'
+)
+
+// markName returns data with its "Platform" name marked, for Chinese only.
+func (l *Localizer) markName(data map[string]any) (map[string]any, bool) {
+	if l.lang != "zh" {
+		return data, false
+	}
+	name, ok := data["Platform"].(string)
+	if !ok || name == "" {
+		return data, false
+	}
+	out := make(map[string]any, len(data))
+	for k, v := range data {
+		out[k] = v
+	}
+	out["Platform"] = string(nameStart) + name + string(nameEnd)
+	return out, true
+}
+
+// spaceName removes the marks of a name, with a space on each side where
+// Han meets Latin and none where Han meets Han.
+func spaceName(s string) string {
+	var b strings.Builder
+	rs := []rune(s)
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		switch r {
+		case nameStart, nameEnd:
+			continue
+		case ' ':
+			prev, next := neighbour(rs, i, -1), neighbour(rs, i, +1)
+			if marked(rs, i) && isCJK(prev) && isCJK(next) {
+				continue // 智谱 访问 → 智谱访问
+			}
+		}
+		b.WriteRune(r)
+		// A Latin edge of the name beside Han text gets its space.
+		if i+1 < len(rs) && (rs[i+1] == nameStart || rs[i+1] == nameEnd) {
+			next := neighbour(rs, i, +1)
+			if (isHan(r) && isLatin(next)) || (isLatin(r) && isHan(next)) {
+				b.WriteByte(' ')
+			}
+		}
+	}
+	return b.String()
+}
+
+// neighbour is the first rune from i in direction dir that is not a mark.
+func neighbour(rs []rune, i, dir int) rune {
+	for j := i + dir; j >= 0 && j < len(rs); j += dir {
+		if rs[j] != nameStart && rs[j] != nameEnd {
+			return rs[j]
+		}
+	}
+	return 0
+}
+
+// marked reports whether the space at i touches a name mark.
+func marked(rs []rune, i int) bool {
+	return (i > 0 && (rs[i-1] == nameStart || rs[i-1] == nameEnd)) ||
+		(i+1 < len(rs) && (rs[i+1] == nameStart || rs[i+1] == nameEnd))
+}
+
+func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
+
+// isCJK is Han or CJK punctuation (full-width brackets, the ideographic
+// comma and full stop): no space between any two of them.
+func isCJK(r rune) bool {
+	return isHan(r) || (r >= 0x3000 && r <= 0x303f) || (r >= 0xff00 && r <= 0xffef)
+}
+
+func isLatin(r rune) bool { return r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)) }
 
 // N renders the plural message id for count (an int, or a decimal number
 // formatted as a string). data may be nil; templates see {{.Count}}.

@@ -195,3 +195,39 @@ func TestMissingMessageFallsBack(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+// TestPlatformNameSpacing: in Chinese a platform name gets a space beside
+// Han text when it is Latin and none when it is Han, whatever the message.
+func TestPlatformNameSpacing(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"OpenCode 保存的\ue000OpenAI\ue001 访问令牌已过期。", "OpenCode 保存的 OpenAI 访问令牌已过期。"},
+		{"OpenCode 保存的\ue000智谱\ue001 访问令牌已过期。", "OpenCode 保存的智谱访问令牌已过期。"},
+		{"\ue000智谱\ue001 账号额度", "智谱账号额度"},
+		{"\ue000GitHub Copilot\ue001 账号额度", "GitHub Copilot 账号额度"},
+		{"请求在\ue000Z.ai\ue001 响应之前被中断。", "请求在 Z.ai 响应之前被中断。"},
+		{"选择\ue000OpenAI\ue001（ChatGPT Plus/Pro）", "选择 OpenAI（ChatGPT Plus/Pro）"},
+		{"登录\ue000智谱\ue001 控制台", "登录智谱控制台"},
+		{"无名：\ue000Kimi\ue001", "无名：Kimi"},
+		{"\ue000MiniMax（中国大陆）\ue001 账号额度", "MiniMax（中国大陆）账号额度"},
+		{"upstream 令牌 已过期", "upstream 令牌 已过期"}, // unmarked text stays verbatim
+	}
+	for _, tc := range tests {
+		if got := spaceName(tc.in); got != tc.want {
+			t.Errorf("spaceName(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	zh := New("zh")
+	for name, want := range map[string]string{"智谱": "智谱账号额度", "OpenAI": "OpenAI 账号额度"} {
+		if got := zh.T("title.platform", map[string]any{"Platform": name}); got != want {
+			t.Errorf("title.platform %s = %q, want %q", name, got, want)
+		}
+	}
+	data := map[string]any{"Platform": "OpenAI"}
+	if New("en").T("title.platform", data); data["Platform"] != "OpenAI" {
+		t.Errorf("T changed the caller's data")
+	}
+	zh.T("title.platform", data)
+	if data["Platform"] != "OpenAI" {
+		t.Errorf("T changed the caller's data")
+	}
+}
