@@ -479,6 +479,16 @@ func TestNative(t *testing.T) {
 		!d.Get("tools.0.inputSchema.properties").IsObject() || d.Get("commands.0.template").Str == "" || d.Get("commands.0.description").Str == "" {
 		t.Fatalf("describe: %s", d.Raw)
 	}
+	// A request's own lang wins, for describe and platforms as for reports.
+	for _, lang := range []string{"fr", "zh"} {
+		fr := s.call(11, "plugin/describe", `{"lang":"`+lang+`"}`).Get("result")
+		if want := i18n.New(lang).T("plugin.mystatus.description", nil); fr.Get("tools.0.description").Str != want || fr.Get("commands.0.description").Str != want {
+			t.Fatalf("describe in %s: %s", lang, fr.Raw)
+		}
+		if p := s.call(12, "mystatus/platforms", `{"lang":"`+lang+`"}`).Get("result"); p.Get("locale").Str != lang {
+			t.Fatalf("platforms in %s: %s", lang, p.Raw)
+		}
+	}
 
 	x := s.call(2, "tool/execute", `{"name":"mystatus","args":{"lang":"fr"},"context":{"sessionID":"s","callID":"c"}}`).Get("result")
 	if x.Get("title").Str != i18n.New("fr").T("plugin.mystatus.title", nil) || !strings.Contains(x.Get("output").Str, "##") ||

@@ -85,7 +85,14 @@ func (c *call) structured() bool {
 }
 
 // loc is the localizer for host texts, in the default language.
-func (c *call) loc() *i18n.Localizer { return i18n.New(c.h.lang()) }
+// loc is the request's language: its own "lang" parameter (PROTOCOL.md
+// "Language": per request first), else the host's.
+func (c *call) loc() *i18n.Localizer {
+	if l := c.params.Get("lang"); c.params.IsObject() && l.Type == gjson.String && i18n.Normalize(l.Str) != "" {
+		return i18n.New(l.Str)
+	}
+	return i18n.New(c.h.lang())
+}
 
 func (h *host) serverInfo() obj {
 	return obj{"name": "mystatus", "title": "mystatus", "version": h.opts.Version}

@@ -81,9 +81,6 @@ func (c *call) doctor(ctx context.Context) (any, *jsonrpc2.Error) {
 		return nil, &jsonrpc2.Error{Code: jsonrpc2.CodeMethodNotFound, Message: "method not found: mystatus/doctor"}
 	}
 	loc := c.loc()
-	if l := c.params.Get("lang").String(); l != "" {
-		loc = i18n.New(l)
-	}
 	findings, md, code := c.h.opts.Doctor(ctx, loc.Lang())
 	return obj{"findings": findings, "markdown": md, "exitCode": code, "locale": loc.Lang()}, nil
 }
