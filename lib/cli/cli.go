@@ -272,7 +272,7 @@ func (a *App) exit(cmd *command, err error) int {
 		fmt.Fprintln(a.Env.Stderr, loc.T("cli.error.see_help", map[string]any{"Command": strings.TrimSpace("mystatus " + cmd.name)}))
 		return ExitUsage
 	case errors.As(err, &ce):
-		fmt.Fprintln(a.Env.Stderr, loc.T("cli.error.config", map[string]any{"Error": loc.T(ce.id, ce.data)}))
+		fmt.Fprintln(a.Env.Stderr, loc.T("cli.error.config", map[string]any{"Error": ce.text(loc)}))
 		return ExitUsage
 	case errors.As(err, &fe):
 		fmt.Fprintln(a.Env.Stderr, fe.msg)

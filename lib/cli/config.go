@@ -8,7 +8,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mystatus/mystatus/i18n"
 	"github.com/mystatus/mystatus/lib/auth"
+	"github.com/mystatus/mystatus/lib/explain"
 	"github.com/mystatus/mystatus/lib/jsonval"
 	"github.com/mystatus/mystatus/lib/quota"
 	"github.com/mystatus/mystatus/lib/safefile"
@@ -51,7 +53,13 @@ func loadConfig(path string) (map[string]string, error) {
 	}
 	var raw map[string]any
 	if err := json.Unmarshal(data, &raw); err != nil {
-		return nil, &configError{"cli.config.file", map[string]any{"Path": path, "Error": err.Error()}}
+		// Our words ("line 3, column 7: not valid JSON"), localized, rather
+		// than encoding/json's English.
+		why := any(err.Error())
+		if qe := quota.AsError(auth.Malformed(path, data)); qe.DetailID != "" {
+			why = qe.DetailMsg()
+		}
+		return nil, &configError{"cli.config.file", map[string]any{"Path": path, "Error": why}}
 	}
 	out := make(map[string]string, len(raw))
 	for k, v := range raw {
@@ -79,3 +87,16 @@ type configError struct {
 }
 
 func (e *configError) Error() string { return e.id }
+
+// text localizes the error; a detail that is a catalog message (a JSON
+// syntax position) is localized too.
+func (e *configError) text(loc *i18n.Localizer) string {
+	data := make(map[string]any, len(e.data))
+	for k, v := range e.data {
+		if m, ok := v.(quota.Msg); ok {
+			v = explain.Detail(loc, m)
+		}
+		data[k] = v
+	}
+	return loc.T(e.id, data)
+}

@@ -81,7 +81,7 @@ func configFindings(app *App, loc *i18n.Localizer) []doctor.Finding {
 			Steps: []string{loc.T("cli.doctor.config.step_file", map[string]any{"Path": path})}}
 		var ce *configError
 		if errors.As(err, &ce) {
-			f.Title = loc.T(ce.id, ce.data)
+			f.Title = ce.text(loc)
 			if src, ok := ce.data["Source"].(string); ok {
 				// A bad value, from the environment or the file.
 				if !strings.HasPrefix(src, "config:") {
