@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -93,4 +94,78 @@ func TestScript(t *testing.T) {
 			},
 		},
 	})
+}
+
+// readmeNotRun are the README's commands testdata/script/readme.txtar does
+// not run, each with the reason and, where there is one, what covers it.
+var readmeNotRun = map[string]string{
+	"make test":      "the suite itself (CI runs it)",
+	"make e2e":       "the real agents from npm: CI's e2e step",
+	"make dist":      "CI's dist-test step builds and checks the packages",
+	"make dist-test": "CI's dist-test step",
+	"make fuzz":      "long fuzzing; make test runs every target briefly",
+	"make golden":    "rewrites golden files",
+	"make bench":     "timing runs: make bench writes BENCHMARKS.md",
+	"make install":   "go install into GOPATH/bin; the same build as go run .",
+	"go install":     "the same build as go run .",
+	"go install github.com/mystatus/mystatus@latest":                   "needs the published module (network)",
+	"git clone https://github.com/mystatus/mystatus && cd mystatus":    "network",
+	"npx -y @mystatus/cli":                                             "the npm package: e2e/install runs it from the packed tarball",
+	"npx -y @mystatus/cli demo":                                        "the npm package: e2e/install",
+	"npx -y @mystatus/cli init <client>":                               "the npm package: e2e/install; init itself runs here",
+	"npx -y @mystatus/cli init opencode":                               "the npm package: e2e/install; init itself runs here",
+	"claude mcp add mystatus -- npx -y @mystatus/cli serve":            "Claude Code from npm: make e2e; the line is init's output (lib/setup)",
+	"claude mcp add mystatus --env MYSTATUS_LANG=en -- mystatus serve": "Claude Code from npm: make e2e; the line is init's output (lib/setup)",
+	"go run":                       "a word in a sentence, not a command",
+	"go run . init <client>":       "run here as go run . init opencode / claude",
+	"mystatus init <client>":       "run here for opencode, claude, vscode, zed",
+	"mystatus init CLIENT":         "run here for every client",
+	"mystatus init CLIENT --write": "run here as mystatus init zed --write",
+	"mystatus init":                "run here without a client (the usage error)",
+	"mystatus COMMAND -h":          "run here as mystatus doctor -h and serve -h; TestHelp covers every command",
+}
+
+// TestReadmeCommands: every command the README shows (its sh blocks and
+// its inline commands) is run by readme.txtar or listed in readmeNotRun.
+func TestReadmeCommands(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	script, err := os.ReadFile(filepath.Join("testdata", "script", "readme.txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := map[string]bool{}
+	for _, l := range strings.Split(string(script), "\n") {
+		l = strings.TrimPrefix(strings.TrimPrefix(strings.TrimSpace(l), "! "), "exec ")
+		run[l] = true
+	}
+	// The shell pipeline is run as "stdin file; mystatus serve".
+	run["printf '%s\\n' … | mystatus serve"] = run["mystatus serve"] && strings.Contains(string(script), "serve-two.jsonl")
+	var cmds []string
+	for _, m := range regexp.MustCompile("(?s)```sh\n(.*?)```").FindAllStringSubmatch(string(readme), -1) {
+		block := strings.ReplaceAll(m[1], "\\\n", " ")
+		for _, l := range strings.Split(block, "\n") {
+			l = strings.TrimSpace(regexp.MustCompile(`\s+#.*$`).ReplaceAllString(l, ""))
+			if strings.HasPrefix(l, "printf ") && strings.HasSuffix(l, "| mystatus serve") {
+				l = "printf '%s\\n' … | mystatus serve"
+			}
+			if l != "" {
+				cmds = append(cmds, l)
+			}
+		}
+	}
+	inline := regexp.MustCompile("`((?:go run|go install|mystatus |make |npx |claude )[^`\n]*)`")
+	for _, m := range inline.FindAllStringSubmatch(string(readme), -1) {
+		cmds = append(cmds, m[1])
+	}
+	if len(cmds) < 20 {
+		t.Fatalf("only %d commands found in the README: the extraction is broken", len(cmds))
+	}
+	for _, c := range cmds {
+		if !run[c] && readmeNotRun[c] == "" {
+			t.Errorf("README command %q is neither run by testdata/script/readme.txtar nor listed in readmeNotRun", c)
+		}
+	}
 }
