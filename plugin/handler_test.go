@@ -205,7 +205,7 @@ func TestLanguage(t *testing.T) {
 	p := &fakeProvider{id: quota.OpenAI, accounts: []string{"a"}}
 	s := start(t, newService(p), withEnv(map[string]string{"MYSTATUS_LANG": "fr", "LANG": "zh_CN.UTF-8"}))
 	desc := s.call(1, "tools/list", "").Get("result.tools.0.description").Str
-	if want := i18n.New("fr").T("plugin.mystatus.description", nil); desc != want {
+	if want := i18n.New("fr").T("plugin.mystatus.description", map[string]any{"Platforms": "OpenAI"}); desc != want {
 		t.Fatalf("description %q, want French %q", desc, want)
 	}
 	res := s.call(2, "tools/call", `{"name":"mystatus","arguments":{"lang":"zh-CN"}}`).Get("result")
@@ -482,7 +482,8 @@ func TestNative(t *testing.T) {
 	// A request's own lang wins, for describe and platforms as for reports.
 	for _, lang := range []string{"fr", "zh"} {
 		fr := s.call(11, "plugin/describe", `{"lang":"`+lang+`"}`).Get("result")
-		if want := i18n.New(lang).T("plugin.mystatus.description", nil); fr.Get("tools.0.description").Str != want || fr.Get("commands.0.description").Str != want {
+		names := map[string]string{"fr": "OpenAI, Anthropic Claude", "zh": "OpenAI、Anthropic Claude"}[lang]
+		if want := i18n.New(lang).T("plugin.mystatus.description", map[string]any{"Platforms": names}); fr.Get("tools.0.description").Str != want || fr.Get("commands.0.description").Str != want {
 			t.Fatalf("describe in %s: %s", lang, fr.Raw)
 		}
 		if p := s.call(12, "mystatus/platforms", `{"lang":"`+lang+`"}`).Get("result"); p.Get("locale").Str != lang {

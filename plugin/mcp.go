@@ -85,6 +85,19 @@ func (c *call) structured() bool {
 }
 
 // loc is the localizer for host texts, in the default language.
+// platformData is the template data of the messages that name every
+// platform the host serves ({{.Platforms}}): the registry's list, never a
+// list written into a catalog.
+func (c *call) platformData(loc *i18n.Localizer) map[string]any {
+	var names []string
+	if c.h.opts.Service != nil {
+		for _, p := range c.h.opts.Service.Providers {
+			names = append(names, render.PlatformName(loc, p.ID()))
+		}
+	}
+	return map[string]any{"Platforms": strings.Join(names, loc.T("list.separator", nil))}
+}
+
 // loc is the request's language: its own "lang" parameter (PROTOCOL.md
 // "Language": per request first), else the host's.
 func (c *call) loc() *i18n.Localizer {
@@ -127,7 +140,7 @@ func (c *call) initialize(context.Context) (any, *jsonrpc2.Error) {
 		"protocolVersion": v,
 		"capabilities":    capabilities(),
 		"serverInfo":      c.h.serverInfo(),
-		"instructions":    c.loc().T("plugin.instructions", nil),
+		"instructions":    c.loc().T("plugin.instructions", c.platformData(c.loc())),
 	}, nil
 }
 
@@ -140,7 +153,7 @@ func (c *call) discover(context.Context) (any, *jsonrpc2.Error) {
 	return c.cacheable(obj{
 		"supportedVersions": supportedVersions,
 		"capabilities":      capabilities(),
-		"instructions":      c.loc().T("plugin.instructions", nil),
+		"instructions":      c.loc().T("plugin.instructions", c.platformData(c.loc())),
 	}), nil
 }
 
@@ -151,7 +164,7 @@ func (c *call) toolsList(context.Context) (any, *jsonrpc2.Error) {
 		t := obj{
 			"name":        cmd.Name,
 			"title":       loc.T(cmd.Title, nil),
-			"description": loc.T(cmd.Description, nil),
+			"description": loc.T(cmd.Description, c.platformData(loc)),
 			"inputSchema": cmd.Input(loc),
 			"annotations": obj{
 				"title":           loc.T(cmd.Title, nil),
@@ -224,7 +237,7 @@ func (c *call) promptsList(context.Context) (any, *jsonrpc2.Error) {
 		prompts = append(prompts, obj{
 			"name":        cmd.Name,
 			"title":       loc.T(cmd.Title, nil),
-			"description": loc.T(cmd.Description, nil),
+			"description": loc.T(cmd.Description, c.platformData(loc)),
 			// No arguments: OpenCode would send the literal "$1".
 			"arguments": []obj{},
 		})
@@ -263,7 +276,7 @@ func (c *call) promptsGet(ctx context.Context) (any, *jsonrpc2.Error) {
 		return nil, &jsonrpc2.Error{Code: jsonrpc2.CodeInternalError, Message: "cancelled"}
 	}
 	return obj{
-		"description": loc.T(cmd.Description, nil),
+		"description": loc.T(cmd.Description, c.platformData(loc)),
 		"messages":    []obj{{"role": "user", "content": textContent(SanitizePrompt(text))}},
 	}, nil
 }

@@ -21,8 +21,8 @@ func (c *call) describe(context.Context) (any, *jsonrpc2.Error) {
 	tools := make([]obj, 0, len(commands))
 	cmds := make([]obj, 0, len(commands))
 	for _, cmd := range commands {
-		tools = append(tools, obj{"name": cmd.Name, "description": loc.T(cmd.Description, nil), "inputSchema": cmd.Input(loc)})
-		cmds = append(cmds, obj{"name": cmd.Name, "description": loc.T(cmd.Description, nil), "template": loc.T(cmd.Template, nil)})
+		tools = append(tools, obj{"name": cmd.Name, "description": loc.T(cmd.Description, c.platformData(loc)), "inputSchema": cmd.Input(loc)})
+		cmds = append(cmds, obj{"name": cmd.Name, "description": loc.T(cmd.Description, c.platformData(loc)), "template": loc.T(cmd.Template, nil)})
 	}
 	return obj{"name": "mystatus", "version": c.h.opts.Version, "tools": tools, "commands": cmds}, nil
 }
