@@ -13,9 +13,10 @@ import (
 )
 
 // FromStatus classifies a *StatusError by the generic rules of the
-// taxonomy: structured fields first (OAuth "error", google.rpc reasons),
-// then rate-limit headers, then the status, then text. Platforms handle
-// their own envelopes before calling it. Other errors pass through.
+// taxonomy: the OAuth "error" field first, then rate-limit headers, then
+// the status, then text. Platforms handle their own envelopes before
+// calling it (the Google platforms' google.rpc.Status reasons are read by
+// package provider/google). Other errors pass through.
 func FromStatus(err error) error {
 	var se *StatusError
 	if !errors.As(err, &se) {
@@ -42,41 +43,6 @@ func FromStatus(err error) error {
 				return e
 			}
 		}
-		// google.rpc.Status: error.details[].reason.
-		for _, d := range gjson.GetBytes(body, "error.details").Array() {
-			switch d.Get("reason").String() {
-			case "QUOTA_EXHAUSTED":
-				e.Kind = quota.KindQuotaExhausted
-				if ts := d.Get("metadata.quotaResetTimeStamp").Time(); !ts.IsZero() {
-					e.ResetAt = ts
-				}
-			case "RATE_LIMIT_EXCEEDED":
-				e.Kind = quota.KindRateLimited
-			case "MODEL_CAPACITY_EXHAUSTED":
-				e.Kind = quota.KindCapacity
-			case "VALIDATION_REQUIRED":
-				e.Kind = quota.KindVerification
-				e.Link = d.Get("metadata.validation_link").String()
-			case "ACCESS_TOKEN_EXPIRED", "CREDENTIALS_MISSING":
-				e.Kind = quota.KindUnauthorized
-			}
-			if rd := d.Get("retryDelay").String(); rd != "" && e.RetryAfter == 0 {
-				if dur, err := time.ParseDuration(rd); err == nil {
-					e.RetryAfter = dur
-				}
-			}
-			if rd := d.Get("metadata.quotaResetDelay").String(); rd != "" && e.RetryAfter == 0 {
-				if dur, err := time.ParseDuration(rd); err == nil {
-					e.RetryAfter = dur
-				}
-			}
-		}
-		if e.Kind != "" {
-			if m := gjson.GetBytes(body, "error.message").String(); m != "" {
-				e.Detail = Truncate(m, DetailLen)
-			}
-			return promote(e)
-		}
 	}
 	// Rate-limit headers (GitHub: 403/429 with x-ratelimit-remaining: 0).
 	if se.Status == 403 || se.Status == 429 {
@@ -89,7 +55,7 @@ func FromStatus(err error) error {
 		}
 		if se.RetryAfter > 0 {
 			e.Kind = quota.KindRateLimited
-			return promote(e)
+			return Promote(e)
 		}
 	}
 	low := strings.ToLower(string(body))
@@ -123,12 +89,13 @@ func FromStatus(err error) error {
 	default:
 		e.Kind = quota.KindMalformed
 	}
-	return promote(e)
+	return Promote(e)
 }
 
-// promote turns a rate limit whose delay is over five minutes into an
-// exhausted quota with a reset time.
-func promote(e *quota.Error) *quota.Error {
+// Promote turns a rate limit whose delay is over five minutes into an
+// exhausted quota with a reset time. Platforms classifying their own
+// envelopes apply it as FromStatus does.
+func Promote(e *quota.Error) *quota.Error {
 	if e.Kind == quota.KindRateLimited && e.RetryAfter > 5*time.Minute {
 		e.Kind = quota.KindQuotaExhausted
 	}

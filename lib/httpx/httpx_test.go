@@ -121,10 +121,6 @@ func TestFromStatus(t *testing.T) {
 	}{
 		{"invalid_grant", 400, nil, `{"error":"invalid_grant","error_description":"Token has been expired or revoked."}`, quota.KindRefreshRevoked},
 		{"invalid_client", 401, nil, `{"error":"invalid_client"}`, quota.KindClientMismatch},
-		{"quota exhausted", 429, nil, `{"error":{"code":429,"status":"RESOURCE_EXHAUSTED","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"QUOTA_EXHAUSTED","metadata":{"quotaResetDelay":"33740.9s"}}]}}`, quota.KindQuotaExhausted},
-		{"google rate", 429, nil, `{"error":{"details":[{"reason":"RATE_LIMIT_EXCEEDED"}]}}`, quota.KindRateLimited},
-		{"capacity", 429, nil, `{"error":{"details":[{"reason":"MODEL_CAPACITY_EXHAUSTED"}]}}`, quota.KindCapacity},
-		{"validation", 403, nil, `{"error":{"details":[{"reason":"VALIDATION_REQUIRED","metadata":{"validation_link":"https://accounts.google.com/x"}}]}}`, quota.KindVerification},
 		{"github primary", 403, h("X-Ratelimit-Remaining", "0", "X-Ratelimit-Reset", "1800000000"), `{"message":"API rate limit exceeded"}`, quota.KindRateLimited},
 		{"github forbidden", 403, nil, `{"message":"Resource not accessible"}`, quota.KindForbidden},
 		{"401", 401, nil, `{"message":"Bad credentials"}`, quota.KindUnauthorized},

@@ -8,6 +8,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/mystatus/mystatus/lib/auth"
+	"github.com/mystatus/mystatus/lib/provider/google"
 )
 
 // ocAccount is one enabled account of OpenCode's antigravity-accounts.json.
@@ -22,33 +23,33 @@ type ocAccount struct {
 // OpenCode Antigravity auth plugin). Accounts with "enabled": false are
 // left out; an absent accounts list is no accounts, not an error.
 func parseAccountsFile(data []byte) ([]ocAccount, error) {
-	if checkBody(data) != nil {
-		return nil, errShape
+	if google.CheckBody(data) != nil {
+		return nil, google.ErrShape
 	}
 	root := gjson.ParseBytes(data)
 	if !root.IsObject() {
-		return nil, errShape
+		return nil, google.ErrShape
 	}
 	list := root.Get("accounts")
 	if list.Exists() && list.Type != gjson.Null && !list.IsArray() {
-		return nil, errShape
+		return nil, google.ErrShape
 	}
 	out := []ocAccount{}
 	for i, a := range list.Array() {
 		if !a.IsObject() {
-			return nil, errShape
+			return nil, google.ErrShape
 		}
 		if en := a.Get("enabled"); en.Exists() && en.Type != gjson.Null && !en.Bool() {
 			continue
 		}
-		proj := str(a.Get("projectId"))
+		proj := google.Str(a.Get("projectId"))
 		if proj == "" {
-			proj = str(a.Get("managedProjectId"))
+			proj = google.Str(a.Get("managedProjectId"))
 		}
 		out = append(out, ocAccount{
 			Index:   i,
-			Email:   str(a.Get("email")),
-			Refresh: str(a.Get("refreshToken")),
+			Email:   google.Str(a.Get("email")),
+			Refresh: google.Str(a.Get("refreshToken")),
 			Project: proj,
 		})
 	}
@@ -82,47 +83,39 @@ type amAccount struct {
 
 // parseAMAccount reads one Antigravity-Manager account file.
 func parseAMAccount(data []byte) (*amAccount, error) {
-	if checkBody(data) != nil {
-		return nil, errShape
+	if google.CheckBody(data) != nil {
+		return nil, google.ErrShape
 	}
 	root := gjson.ParseBytes(data)
 	if !root.IsObject() {
-		return nil, errShape
+		return nil, google.ErrShape
 	}
 	tok := root.Get("token")
 	if tok.Exists() && tok.Type != gjson.Null && !tok.IsObject() {
-		return nil, errShape
+		return nil, google.ErrShape
 	}
 	a := &amAccount{
-		Email:             str(root.Get("email")),
-		Access:            str(tok.Get("access_token")),
-		Refresh:           str(tok.Get("refresh_token")),
+		Email:             google.Str(root.Get("email")),
+		Access:            google.Str(tok.Get("access_token")),
+		Refresh:           google.Str(tok.Get("refresh_token")),
 		Expiry:            epoch(tok.Get("expiry_timestamp")),
-		Project:           str(tok.Get("project_id")),
-		ClientKey:         str(tok.Get("oauth_client_key")),
+		Project:           google.Str(tok.Get("project_id")),
+		ClientKey:         google.Str(tok.Get("oauth_client_key")),
 		Disabled:          root.Get("disabled").Bool(),
-		DisabledReason:    str(root.Get("disabled_reason")),
+		DisabledReason:    google.Str(root.Get("disabled_reason")),
 		DisabledAt:        epoch(root.Get("disabled_at")),
 		ProxyDisabled:     root.Get("proxy_disabled").Bool(),
-		ProxyReason:       str(root.Get("proxy_disabled_reason")),
+		ProxyReason:       google.Str(root.Get("proxy_disabled_reason")),
 		ProxyAt:           epoch(root.Get("proxy_disabled_at")),
 		ValidationBlocked: root.Get("validation_blocked").Bool(),
 		ValidationUntil:   epoch(root.Get("validation_blocked_until")),
-		ValidationReason:  str(root.Get("validation_blocked_reason")),
-		ValidationURL:     str(root.Get("validation_url")),
+		ValidationReason:  google.Str(root.Get("validation_blocked_reason")),
+		ValidationURL:     google.Str(root.Get("validation_url")),
 	}
 	if a.Email == "" {
-		a.Email = str(tok.Get("email"))
+		a.Email = google.Str(tok.Get("email"))
 	}
 	return a, nil
-}
-
-// str reads a trimmed string field; other types are absent.
-func str(r gjson.Result) string {
-	if r.Type != gjson.String {
-		return ""
-	}
-	return strings.TrimSpace(r.Str)
 }
 
 // epoch reads a Unix time in seconds or milliseconds (a number or a
@@ -136,7 +129,7 @@ func epoch(r gjson.Result) time.Time {
 		if v, err := strconv.ParseInt(strings.TrimSpace(r.Str), 10, 64); err == nil {
 			n = v
 		} else {
-			return parseTime(r)
+			return google.ParseTime(r)
 		}
 	}
 	// Past year 9999 in milliseconds is garbage, not a time.

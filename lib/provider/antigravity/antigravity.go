@@ -7,7 +7,7 @@
 //
 // Access tokens stored by Antigravity-Manager are used while valid;
 // otherwise one is minted in memory from the refresh token with the public
-// OAuth client that minted it (built in, see clients.go; settings may
+// OAuth client that minted it (built in, see package google; settings may
 // override it). Google refresh tokens do not rotate, so nothing is written
 // back.
 package antigravity
@@ -25,6 +25,7 @@ import (
 
 	"github.com/mystatus/mystatus/lib/httpx"
 	"github.com/mystatus/mystatus/lib/provider"
+	"github.com/mystatus/mystatus/lib/provider/google"
 	"github.com/mystatus/mystatus/lib/quota"
 )
 
@@ -49,7 +50,7 @@ const DefaultUserAgent = "antigravity/1.23.2 linux/amd64"
 const (
 	pathModels  = "/v1internal:fetchAvailableModels"
 	pathSummary = "/v1internal:retrieveUserQuotaSummary"
-	pathAssist  = "/v1internal:loadCodeAssist"
+	pathAssist  = google.PathAssist
 )
 
 // Provider is the Google Antigravity platform. It is safe for concurrent
@@ -58,9 +59,10 @@ const (
 type Provider struct {
 	d provider.Deps
 
+	mint *google.Minter
+
 	mu       sync.Mutex
-	tokens   map[string]tokenEntry // by sha256 of the refresh token
-	projects map[string]string     // resolved project by lower-cased e-mail
+	projects map[string]string // resolved project by lower-cased e-mail
 
 	// pause waits before re-reading a manager file that did not parse.
 	pause func(context.Context)
@@ -72,7 +74,7 @@ var _ quota.Provider = (*Provider)(nil)
 func New(d provider.Deps) *Provider {
 	return &Provider{
 		d:        d,
-		tokens:   map[string]tokenEntry{},
+		mint:     google.NewMinter(d.HTTP),
 		projects: map[string]string{},
 		pause:    func(ctx context.Context) { sleep(ctx, reparseDelay) },
 	}
@@ -163,7 +165,7 @@ type roundResult struct {
 }
 
 // assistBody is the loadCodeAssist request Antigravity itself sends.
-var assistBody = []byte(`{"metadata":{"ideType":"ANTIGRAVITY"}}`)
+var assistBody = google.AssistRequest{Metadata: google.Metadata{IDEType: "ANTIGRAVITY"}}.Body()
 
 // round runs the account's requests with token tok.
 func (p *Provider) round(ctx context.Context, c *cred, tok string) roundResult {
@@ -180,23 +182,23 @@ func (p *Provider) round(ctx context.Context, c *cred, tok string) roundResult {
 			r.err = err
 			return r
 		}
-		a, err := parseAssist(resp.Body)
+		a, err := google.ParseAssist(resp.Body)
 		if err != nil {
-			r.err = httpx.MalformedFrom(resp, shapeDetail(err))
+			r.err = httpx.MalformedFrom(resp, google.ShapeDetail(err))
 			return r
 		}
-		if a.project == "" {
+		if a.Project == "" {
 			// Reason carries the tier Google named, for the explanation.
-			r.err = &quota.Error{Kind: quota.KindProjectMissing, Path: c.path, URL: resp.URL, Reason: a.tier}
+			r.err = &quota.Error{Kind: quota.KindProjectMissing, Path: c.path, URL: resp.URL, Reason: a.Tier}
 			return r
 		}
-		project, r.plan = a.project, a.plan
+		project, r.plan = a.Project, a.Plan
 		p.rememberProject(c.email, project)
 	} else {
 		wg.Go(func() {
 			if resp, err := p.call(ctx, pathAssist, tok, assistBody); err == nil {
-				if a, err := parseAssist(resp.Body); err == nil {
-					r.plan = a.plan
+				if a, err := google.ParseAssist(resp.Body); err == nil {
+					r.plan = a.Plan
 				}
 			}
 		})
@@ -210,7 +212,7 @@ func (p *Provider) round(ctx context.Context, c *cred, tok string) roundResult {
 	resp, err := p.call(ctx, pathModels, tok, body)
 	if err == nil {
 		if r.models, err = parseModels(resp.Body); err != nil {
-			err = httpx.MalformedFrom(resp, shapeDetail(err))
+			err = httpx.MalformedFrom(resp, google.ShapeDetail(err))
 		}
 	}
 	r.err = err
@@ -248,7 +250,7 @@ func (p *Provider) call(ctx context.Context, path, tok string, body []byte) (*ht
 	if last == nil {
 		last = &quota.Error{Kind: quota.KindBadConfig, Field: src}
 	}
-	return nil, httpx.FromStatus(last)
+	return nil, google.Classify(last)
 }
 
 // nextBase reports whether another host may answer: after a rate limit, a

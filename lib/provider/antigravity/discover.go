@@ -14,6 +14,7 @@ import (
 
 	"github.com/mystatus/mystatus/lib/auth"
 	"github.com/mystatus/mystatus/lib/httpx"
+	"github.com/mystatus/mystatus/lib/provider/google"
 	"github.com/mystatus/mystatus/lib/quota"
 )
 
@@ -31,7 +32,7 @@ const accountsFile = "antigravity-accounts.json"
 const reparseDelay = 50 * time.Millisecond
 
 // tokenSkew is how long before its expiry an access token stops being used.
-const tokenSkew = 5 * time.Minute
+const tokenSkew = google.TokenSkew
 
 // cred is what Fetch needs for one account (Target.Data). It holds
 // secrets and never reaches output.

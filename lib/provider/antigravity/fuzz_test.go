@@ -75,16 +75,3 @@ func FuzzParseSummary(f *testing.F) {
 		}
 	})
 }
-
-func FuzzParseAssist(f *testing.F) {
-	seed(f, "bodies/*.json", "recorded/*/*.json")
-	f.Fuzz(func(t *testing.T, data []byte) {
-		a, err := parseAssist(data)
-		if err != nil && a != (assist{}) {
-			t.Fatalf("values with an error: %+v, %v", a, err)
-		}
-		if len(a.plan) > 80 || len(a.tier) > 80 {
-			t.Fatalf("unbounded tier: %+v", a)
-		}
-	})
-}

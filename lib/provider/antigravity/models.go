@@ -2,15 +2,12 @@ package antigravity
 
 import (
 	"cmp"
-	"errors"
-	"math"
 	"strings"
 	"time"
 
 	"github.com/tidwall/gjson"
 
-	"github.com/mystatus/mystatus/lib/httpx"
-	"github.com/mystatus/mystatus/lib/jsonval"
+	"github.com/mystatus/mystatus/lib/provider/google"
 	"github.com/mystatus/mystatus/lib/quota"
 )
 
@@ -44,18 +41,6 @@ func familyNameID(fam string) string {
 	return ""
 }
 
-// errShape reports a body that is JSON but not the expected shape.
-var errShape = errors.New("unexpected response shape")
-
-// shapeDetail gives errShape the catalog's words for the report; other
-// errors pass through.
-func shapeDetail(err error) error {
-	if errors.Is(err, errShape) {
-		return quota.Detailed(quota.KindMalformed, "detail.json.shape", nil)
-	}
-	return err
-}
-
 // family classifies a model by its id and display name. GPT models share
 // Claude's quota pool, as Google groups them ("Claude and GPT models").
 func family(id, display string) string {
@@ -79,70 +64,6 @@ func family(id, display string) string {
 func internalModel(id string) bool {
 	l := strings.ToLower(id)
 	return strings.HasPrefix(l, "chat_") || strings.HasPrefix(l, "tab_")
-}
-
-// checkBody rejects a body that is not JSON or is nested too deeply for a
-// recursive parse.
-func checkBody(body []byte) error {
-	if err := jsonval.CheckDepth(body, jsonval.MaxDepth); err != nil {
-		return err
-	}
-	if !gjson.ValidBytes(body) {
-		return errShape
-	}
-	return nil
-}
-
-// unwrap returns the object a Cloud Code answer carries: some hosts and
-// the local language server wrap it as {"response": {...}}.
-func unwrap(root gjson.Result, key string) gjson.Result {
-	if !root.Get(key).Exists() {
-		if r := root.Get("response"); r.IsObject() {
-			return r
-		}
-	}
-	return root
-}
-
-// fracSlack is how far outside 0..1 a fraction may stray by float noise
-// and still be clamped; beyond it the figure is malformed.
-const fracSlack = 1e-6
-
-// quotaFigure reads a quotaInfo-like object: the remaining fraction
-// (proto3 JSON omits a zero, so a reset time without a fraction means
-// nothing is left) and the reset time. ok is false when the object carries
-// neither, or a fraction outside 0..1: there is no usable data.
-func quotaFigure(q gjson.Result) (frac float64, reset time.Time, ok bool) {
-	if !q.IsObject() {
-		return 0, time.Time{}, false
-	}
-	reset = parseTime(q.Get("resetTime"))
-	rf := q.Get("remainingFraction")
-	f, hasFrac := jsonval.Number(rf)
-	if rf.Exists() && rf.Type != gjson.Null && (!hasFrac || f < -fracSlack || f > 1+fracSlack) {
-		return 0, time.Time{}, false
-	}
-	if !hasFrac && reset.IsZero() {
-		return 0, time.Time{}, false
-	}
-	return min(max(f, 0), 1), reset, true
-}
-
-func parseTime(r gjson.Result) time.Time {
-	if r.Type != gjson.String {
-		return time.Time{}
-	}
-	t, err := time.Parse(time.RFC3339Nano, r.Str)
-	if err != nil {
-		return time.Time{}
-	}
-	return t
-}
-
-// usedPct turns a remaining fraction into a used percentage, rounded to
-// remove float noise (1-0.6 is not 0.4).
-func usedPct(frac float64) float64 {
-	return math.Round((1-frac)*100*1e6) / 1e6
 }
 
 // agentModels is the set of model ids the response's agentModelSorts
@@ -171,13 +92,13 @@ func agentModels(root gjson.Result) map[string]bool {
 // family that is not an internal helper. Internal models (often listed
 // with a fraction of 0) therefore never warn.
 func parseModels(body []byte) ([]quota.Window, error) {
-	if err := checkBody(body); err != nil {
+	if err := google.CheckBody(body); err != nil {
 		return nil, err
 	}
-	root := unwrap(gjson.ParseBytes(body), "models")
+	root := google.Unwrap(gjson.ParseBytes(body), "models")
 	models := root.Get("models")
 	if !models.IsObject() {
-		return nil, errShape
+		return nil, google.ErrShape
 	}
 	picker := agentModels(root)
 	if picker != nil {
@@ -207,7 +128,7 @@ func parseModels(body []byte) ([]quota.Window, error) {
 		} else if internalModel(id) || fam == famOther {
 			return true
 		}
-		frac, reset, ok := quotaFigure(v.Get("quotaInfo"))
+		frac, reset, ok := google.Figure(v.Get("quotaInfo"))
 		a := fams[fam]
 		if a == nil {
 			a = &agg{frac: 1}
@@ -230,7 +151,7 @@ func parseModels(body []byte) ([]quota.Window, error) {
 		}
 		w := quota.Window{Kind: quota.KindModel, Name: name, NameID: familyNameID(name), Compact: true}
 		if a.data {
-			w.UsedPct = usedPct(a.frac)
+			w.UsedPct = google.UsedPct(a.frac)
 			w.ResetAt = a.reset
 		} else {
 			w.NoData = true
@@ -269,16 +190,16 @@ func bucketGroup(id string) (name, nameID string, known bool) {
 // parseSummary reads a retrieveUserQuotaSummary body (bare or wrapped in
 // "response") into one compact window per bucket, in upstream order.
 func parseSummary(body []byte) ([]quota.Window, error) {
-	if err := checkBody(body); err != nil {
+	if err := google.CheckBody(body); err != nil {
 		return nil, err
 	}
-	root := unwrap(gjson.ParseBytes(body), "groups")
+	root := google.Unwrap(gjson.ParseBytes(body), "groups")
 	if !root.IsObject() {
-		return nil, errShape
+		return nil, google.ErrShape
 	}
 	groups := root.Get("groups")
 	if groups.Exists() && !groups.IsArray() {
-		return nil, errShape
+		return nil, google.ErrShape
 	}
 	var out []quota.Window
 	for _, g := range groups.Array() {
@@ -317,14 +238,14 @@ func parseSummary(body []byte) ([]quota.Window, error) {
 				continue
 			}
 			w := quota.Window{Kind: quota.KindModel, Name: name, NameID: nameID, Period: period, Compact: true}
-			if frac, reset, ok := quotaFigure(b); ok {
-				w.UsedPct = usedPct(frac)
+			if frac, reset, ok := google.Figure(b); ok {
+				w.UsedPct = google.UsedPct(frac)
 				w.ResetAt = reset
 			} else if rem := b.Get("remaining"); rem.IsObject() {
 				// Seen from the local language server: {"remaining": {"remainingFraction": …}}.
-				if frac, reset, ok := quotaFigure(rem); ok {
-					w.UsedPct = usedPct(frac)
-					w.ResetAt = cmp.Or(reset, parseTime(b.Get("resetTime")))
+				if frac, reset, ok := google.Figure(rem); ok {
+					w.UsedPct = google.UsedPct(frac)
+					w.ResetAt = cmp.Or(reset, google.ParseTime(b.Get("resetTime")))
 				} else {
 					w.NoData = true
 				}
@@ -335,49 +256,4 @@ func parseSummary(body []byte) ([]quota.Window, error) {
 		}
 	}
 	return out, nil
-}
-
-// assist is what a loadCodeAssist answer tells: the account's project,
-// the plan to show and, when there is no project, the tier it has.
-type assist struct {
-	project, plan, tier string
-}
-
-// parseAssist reads a loadCodeAssist body. cloudaicompanionProject is a
-// string or an object with an id. The paid tier wins over the current one
-// for the plan; an account without a project reports its tier (or the
-// default allowed tier).
-func parseAssist(body []byte) (assist, error) {
-	if err := checkBody(body); err != nil {
-		return assist{}, err
-	}
-	root := unwrap(gjson.ParseBytes(body), "cloudaicompanionProject")
-	if !root.IsObject() {
-		return assist{}, errShape
-	}
-	var a assist
-	switch cp := root.Get("cloudaicompanionProject"); {
-	case cp.Type == gjson.String:
-		a.project = strings.TrimSpace(cp.Str)
-	case cp.IsObject():
-		a.project = str(cp.Get("id"))
-	}
-	for _, p := range []string{"paidTier.name", "paidTier.id", "currentTier.name", "currentTier.id"} {
-		if s := str(root.Get(p)); s != "" {
-			a.plan = s
-			break
-		}
-	}
-	a.tier = a.plan
-	if a.tier == "" {
-		for _, t := range root.Get("allowedTiers").Array() {
-			if t.Get("isDefault").Bool() {
-				a.tier = cmp.Or(str(t.Get("name")), str(t.Get("id")))
-				break
-			}
-		}
-	}
-	a.plan = httpx.Truncate(a.plan, 80)
-	a.tier = httpx.Truncate(a.tier, 80)
-	return a, nil
 }

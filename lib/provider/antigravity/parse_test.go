@@ -157,32 +157,6 @@ func TestParseSummary(t *testing.T) {
 	}
 }
 
-func TestParseAssist(t *testing.T) {
-	tests := []struct {
-		body    string
-		want    assist
-		wantErr bool
-	}{
-		{body: string(body(t, "loadcodeassist.json")), want: assist{project: "alice-proj-1", plan: "Google AI Pro", tier: "Google AI Pro"}},
-		{body: `{"currentTier":{"id":"free-tier","name":"Gemini Code Assist for individuals"}}`,
-			want: assist{plan: "Gemini Code Assist for individuals", tier: "Gemini Code Assist for individuals"}},
-		{body: `{"currentTier":{"id":"free-tier"},"cloudaicompanionProject":{"id":" p-1 "}}`, want: assist{project: "p-1", plan: "free-tier", tier: "free-tier"}},
-		{body: `{"response":{"cloudaicompanionProject":"wrapped"}}`, want: assist{project: "wrapped"}},
-		{body: `{"allowedTiers":[{"id":"legacy-tier"},{"id":"free-tier","name":"Free","isDefault":true}]}`, want: assist{tier: "Free"}},
-		{body: `{"cloudaicompanionProject":7}`, want: assist{}},
-		{body: `{}`, want: assist{}},
-		{body: `oops`, wantErr: true},
-		{body: `[]`, wantErr: true},
-		{body: strings.Repeat("[", 200) + strings.Repeat("]", 200), wantErr: true},
-	}
-	for _, tt := range tests {
-		got, err := parseAssist([]byte(tt.body))
-		if (err != nil) != tt.wantErr || got != tt.want {
-			t.Errorf("parseAssist(%.60s) = %+v, %v; want %+v (error %v)", tt.body, got, err, tt.want, tt.wantErr)
-		}
-	}
-}
-
 func TestParseAccountsFile(t *testing.T) {
 	fixture, err := os.ReadFile("testdata/home/.config/opencode/antigravity-accounts.json")
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mystatus/mystatus/lib/provider/google"
 	"github.com/mystatus/mystatus/lib/quota"
 )
 
@@ -161,15 +162,15 @@ func TestRecordedSummary(t *testing.T) {
 func TestRecordedAssist(t *testing.T) {
 	tests := []struct {
 		file string
-		want assist
+		want google.Assist
 	}{
-		{"free_tier_individuals.json", assist{plan: "Gemini Code Assist for individuals", tier: "Gemini Code Assist for individuals"}},
-		{"standard_default_ineligible_free.json", assist{tier: "Gemini Code Assist"}},
-		{"free_tier_retired.json", assist{}},
-		{"standard_with_project.json", assist{project: "project-1", plan: "Standard", tier: "Standard"}},
+		{"free_tier_individuals.json", google.Assist{Plan: "Gemini Code Assist for individuals", Tier: "Gemini Code Assist for individuals"}},
+		{"standard_default_ineligible_free.json", google.Assist{Tier: "Gemini Code Assist"}},
+		{"free_tier_retired.json", google.Assist{}},
+		{"standard_with_project.json", google.Assist{Project: "project-1", Plan: "Standard", Tier: "Standard"}},
 	}
 	for _, tt := range tests {
-		got, err := parseAssist(recorded(t, "assist/"+tt.file))
+		got, err := google.ParseAssist(recorded(t, "assist/"+tt.file))
 		if err != nil || got != tt.want {
 			t.Errorf("%s: %+v, %v; want %+v", tt.file, got, err, tt.want)
 		}
