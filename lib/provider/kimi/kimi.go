@@ -1,0 +1,187 @@
+// Package kimi reports the Kimi Code coding plan (Moonshot AI's
+// subscription for coding agents): the 5-hour request window and the
+// weekly request quota from GET https://api.kimi.com/coding/v1/usages,
+// read with the API key OpenCode stores in its auth.json.
+package kimi
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/mystatus/mystatus/lib/httpx"
+	"github.com/mystatus/mystatus/lib/jsonval"
+	"github.com/mystatus/mystatus/lib/provider"
+	"github.com/mystatus/mystatus/lib/quota"
+)
+
+// ID is the platform's identifier.
+const ID quota.PlatformID = "kimi"
+
+// DefaultBaseURL is the Kimi Code API root (the base its coding agents
+// are given); the setting "kimi_base_url" (MYSTATUS_KIMI_BASE_URL)
+// replaces it.
+const DefaultBaseURL = "https://api.kimi.com/coding"
+
+// Setting is the base-URL setting.
+const Setting = "kimi_base_url"
+
+const usagesPath = "/v1/usages"
+
+// AuthKeys are the OpenCode auth.json keys read, in this order:
+// "kimi-for-coding" is the provider id OpenCode (models.dev) gives Kimi
+// For Coding, which `opencode auth login` writes; "kimi-code" and "kimi"
+// are the ids users give a hand-made provider for the same key, read by
+// peers too (slkiser/opencode-quota). The first usable entry wins.
+// "moonshotai" is deliberately absent: that is the pay-as-you-go Moonshot
+// platform, whose keys have no coding plan.
+var AuthKeys = []string{"kimi-for-coding", "kimi-code", "kimi"}
+
+// Provider is the Kimi Code platform. It keeps no mutable state, so one
+// value may serve concurrent reports.
+type Provider struct{ d provider.Deps }
+
+// New returns the Kimi Code provider.
+func New(d provider.Deps) *Provider { return &Provider{d: d} }
+
+// ID returns "kimi".
+func (p *Provider) ID() quota.PlatformID { return ID }
+
+// Describe tells the shared packages about the platform.
+func (p *Provider) Describe() provider.Description {
+	return provider.Description{
+		ID:        ID,
+		Aliases:   []string{"kimi-code", "kimi-for-coding"},
+		AuthKeys:  AuthKeys,
+		Endpoints: []provider.Endpoint{{Setting: Setting, Default: DefaultBaseURL, Paths: []string{usagesPath}}},
+	}
+}
+
+// Info names the credential source and whether it holds a key.
+func (p *Provider) Info() quota.Info {
+	_, used, err := p.key()
+	if used == "" {
+		used = AuthKeys[0]
+	}
+	return quota.Info{
+		ID:         ID,
+		Sources:    []quota.Source{p.d.Auth.Paths.OpenCodeSource(used)},
+		Configured: !errors.Is(err, quota.ErrNotConfigured),
+	}
+}
+
+// cred is what Fetch needs from a Target.
+type cred struct{ key string }
+
+// key reads the API key from the first auth.json entry of [AuthKeys] that
+// holds one. It returns the key and the entry it came from; an entry
+// that exists but is unusable is reported (with its entry name) when no
+// later entry is usable either.
+func (p *Provider) key() (key, from string, err error) {
+	var broken error
+	var brokenKey string
+	for _, k := range AuthKeys {
+		e, path, err := p.d.Auth.OpenCode(k)
+		if errors.Is(err, quota.ErrNotConfigured) {
+			continue
+		}
+		if err != nil {
+			return "", k, err // the file itself is unreadable: no entry can be read
+		}
+		var bad error
+		switch {
+		case e.Type != "api":
+			bad = &quota.Error{Kind: quota.KindFieldMissing, Path: path, Field: k + ".type"}
+		case strings.TrimSpace(e.Key) == "":
+			bad = &quota.Error{Kind: quota.KindFieldMissing, Path: path, Field: k + ".key"}
+		default:
+			return strings.TrimSpace(e.Key), k, nil
+		}
+		if broken == nil {
+			broken, brokenKey = bad, k
+		}
+	}
+	if broken != nil {
+		return "", brokenKey, broken
+	}
+	return "", "", quota.ErrNotConfigured
+}
+
+// Discover returns the one account, named by its masked key. Without a
+// key it returns quota.ErrNotConfigured and nothing is requested.
+func (p *Provider) Discover(ctx context.Context) ([]quota.Target, error) {
+	k, _, err := p.key()
+	if err != nil {
+		return nil, err
+	}
+	return []quota.Target{{
+		Key:  string(ID) + ":" + quota.Fingerprint(k),
+		Name: quota.MaskKey(k),
+		Data: cred{key: k},
+	}}, nil
+}
+
+// Fetch queries the usages endpoint for t.
+func (p *Provider) Fetch(ctx context.Context, t quota.Target) (quota.Account, error) {
+	c, ok := t.Data.(cred)
+	if !ok {
+		return quota.Account{}, quota.Errorf(quota.KindInternal, "target %q was not discovered by the %s provider", t.Key, ID)
+	}
+	url, err := p.d.Endpoint(Setting, DefaultBaseURL, usagesPath)
+	if err != nil {
+		return quota.Account{}, err
+	}
+	h := http.Header{}
+	h.Set("Authorization", "Bearer "+c.key)
+	h.Set("Accept", "application/json")
+	resp, err := p.d.HTTP.GetRetry(ctx, url, h)
+	if err != nil {
+		return quota.Account{}, classify(err)
+	}
+	a, err := parseUsages(resp.Body)
+	if err != nil {
+		e := quota.AsError(err)
+		if e.Kind == quota.KindMalformed && e.Code == "" {
+			e = quota.AsError(httpx.MalformedFrom(resp, e))
+		}
+		e.Status, e.URL = resp.Status, resp.URL
+		return quota.Account{}, e
+	}
+	a.Name = t.Name
+	return a, nil
+}
+
+// classify maps a non-2xx answer carrying Kimi's own error envelope by
+// its type, and anything else by the generic rules.
+func classify(err error) error {
+	var se *httpx.StatusError
+	if !errors.As(err, &se) {
+		return err
+	}
+	generic := quota.AsError(httpx.FromStatus(err))
+	if jsonval.CheckDepth(se.Body, jsonval.MaxDepth) != nil || !gjson.ValidBytes(se.Body) {
+		return generic
+	}
+	root := gjson.ParseBytes(se.Body)
+	if root.Get("error.type").Type != gjson.String {
+		return generic
+	}
+	e := envelopeError(root)
+	switch e.Kind {
+	case quota.KindMalformed:
+		// An unknown type says less than the HTTP status.
+		generic.Code, generic.Detail = e.Code, e.Detail
+		return generic
+	case quota.KindRateLimited:
+		// The status and Retry-After tell a short limit from a long one.
+		if generic.Kind == quota.KindRateLimited || generic.Kind == quota.KindQuotaExhausted {
+			generic.Code, generic.Detail = e.Code, e.Detail
+			return generic
+		}
+	}
+	e.Status, e.URL, e.RetryAfter, e.Err = se.Status, se.URL, se.RetryAfter, se
+	return e
+}
