@@ -188,16 +188,12 @@ func printer(loc *i18n.Localizer) *message.Printer {
 }
 
 // formatDecimal formats v with between minFrac and maxFrac decimals in
-// the language's format. Thousands are grouped from five digits on
-// (10 000): a four-digit count reads better whole ("1000 requests"), as
-// CLDR's minimum grouping digits allow. French groups with a narrow
-// no-break space (U+202F), the current CLDR separator; x/text's data still
-// has the older no-break space.
+// the language's format, thousands grouped as CLDR says for it ("1,000",
+// "1 000"; en, zh and fr group from four digits on). French groups with a
+// narrow no-break space (U+202F), the current CLDR separator; x/text's data
+// still has the older no-break space.
 func formatDecimal(loc *i18n.Localizer, v float64, minFrac, maxFrac int) string {
 	opts := []number.Option{number.MinFractionDigits(minFrac), number.MaxFractionDigits(maxFrac)}
-	if math.Abs(v) < 10000 {
-		opts = append(opts, number.NoSeparator())
-	}
 	s := printer(loc).Sprint(number.Decimal(v, opts...))
 	if loc.Lang() == "fr" {
 		s = strings.ReplaceAll(s, "\u00a0", "\u202f")
