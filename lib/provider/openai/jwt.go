@@ -40,6 +40,11 @@ func decodeJWT(token string) claims {
 		Email:     root.Get(gjson.Escape("https://api.openai.com/profile") + ".email").String(),
 		AccountID: root.Get(gjson.Escape("https://api.openai.com/auth") + ".chatgpt_account_id").String(),
 	}
+	if c.Email == "" {
+		// An ID token (Codex keeps one beside the access token) names the
+		// user at the top level.
+		c.Email = root.Get("email").String()
+	}
 	if exp := root.Get("exp"); exp.Type == gjson.Number && exp.Float() > 0 && exp.Float() < maxEpochSeconds {
 		c.Expires = time.Unix(exp.Int(), 0)
 	}

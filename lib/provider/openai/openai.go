@@ -41,13 +41,16 @@ func New(d provider.Deps) *Provider { return &Provider{d: d} }
 // ID returns quota.OpenAI.
 func (p *Provider) ID() quota.PlatformID { return quota.OpenAI }
 
-// Info names the credential source and whether it holds an OpenAI login.
+// Info names the credential sources (OpenCode's entry, the Codex CLI's
+// login) and whether either holds an OpenAI login.
 func (p *Provider) Info() quota.Info {
 	_, _, err := p.credentials()
+	_, cerr := p.codexLogin()
 	return quota.Info{
-		ID:         quota.OpenAI,
-		Sources:    []quota.Source{p.d.Auth.Paths.OpenCodeSource("openai")},
-		Configured: !errors.Is(err, quota.ErrNotConfigured),
+		ID: quota.OpenAI,
+		Sources: []quota.Source{p.d.Auth.Paths.OpenCodeSource("openai"),
+			{Path: p.CodexPath(), What: `"tokens"`}},
+		Configured: !errors.Is(err, quota.ErrNotConfigured) || !errors.Is(cerr, quota.ErrNotConfigured),
 	}
 }
 
@@ -56,6 +59,7 @@ type cred struct {
 	access    string
 	accountID string
 	path      string
+	source    string // the account's quota.Account.Source ("" with one source)
 }
 
 // credentials reads the auth.json entry. An API-key entry (OpenAI API
@@ -79,30 +83,45 @@ func (p *Provider) credentials() (auth.Entry, string, error) {
 	return e, path, nil
 }
 
-// Discover returns the one OpenAI account. An expired token becomes a
-// target with a token_expired error, so no request is sent with it.
+// Discover returns the OpenAI accounts of OpenCode's and the Codex CLI's
+// logins: one target when both hold the same account (see merge), one
+// each otherwise. A source that cannot be read fails alone when the other
+// holds a login.
 func (p *Provider) Discover(ctx context.Context) ([]quota.Target, error) {
-	e, path, err := p.credentials()
-	if err != nil {
-		return nil, err
-	}
-	c := cred{access: e.Access, accountID: e.AccountID, path: path}
-	cl := decodeJWT(e.Access)
-	if cl.AccountID != "" {
-		c.accountID = cl.AccountID
-	}
-	// The cache key must survive token renewals and never carry the
-	// token: hash the account (workspace + user) when the token names it.
-	id := c.access
-	if c.accountID != "" || cl.Email != "" {
-		id = c.accountID + "\x00" + cl.Email
-	}
-	t := quota.Target{Key: "openai:" + quota.Fingerprint(id), Name: cl.Email, Data: c}
 	now := p.d.Clock()
-	if e.Expired(now) || (!cl.Expires.IsZero() && cl.Expires.Before(now)) {
-		t.Err = &quota.Error{Kind: quota.KindTokenExpired, Path: path}
+	oc, oerr := p.opencodeLogin()
+	cx, cerr := p.codexLogin()
+	switch {
+	case errors.Is(cerr, quota.ErrNotConfigured):
+		if oerr != nil {
+			return nil, oerr
+		}
+		return []quota.Target{oc.target(now, false)}, nil
+	case errors.Is(oerr, quota.ErrNotConfigured):
+		if cerr != nil {
+			return nil, cerr
+		}
+		return []quota.Target{cx.target(now, false)}, nil
+	case oerr != nil || cerr != nil:
+		var ts []quota.Target
+		for _, s := range []struct {
+			l   login
+			src string
+			err error
+		}{{oc, sourceOpenCode, oerr}, {cx, sourceCodex, cerr}} {
+			if s.err != nil {
+				ts = append(ts, quota.Target{Key: "openai:" + s.src, Err: s.err})
+			} else {
+				ts = append(ts, s.l.target(now, true))
+			}
+		}
+		return ts, nil
 	}
-	return []quota.Target{t}, nil
+	var ts []quota.Target
+	for _, l := range merge(oc, cx, now) {
+		ts = append(ts, l.target(now, true))
+	}
+	return ts, nil
 }
 
 // Fetch queries the usage endpoint for t.
@@ -133,6 +152,7 @@ func (p *Provider) Fetch(ctx context.Context, t quota.Target) (quota.Account, er
 	if t.Name != "" {
 		a.Name = t.Name
 	}
+	a.Source = c.source
 	return a, nil
 }
 

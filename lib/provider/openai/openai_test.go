@@ -343,8 +343,9 @@ func TestCredentials(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			p := newProvider(t, tt.auth, nil)
 			info := p.Info()
-			if info.ID != quota.OpenAI || info.Configured != tt.configured || len(info.Sources) != 1 ||
-				info.Sources[0].Path != p.d.Auth.Paths.OpenCodeAuth() || info.Sources[0].What != `"openai"` {
+			if info.ID != quota.OpenAI || info.Configured != tt.configured || len(info.Sources) != 2 ||
+				info.Sources[0].Path != p.d.Auth.Paths.OpenCodeAuth() || info.Sources[0].What != `"openai"` ||
+				info.Sources[1].Path != p.CodexPath() {
 				t.Errorf("info = %+v", info)
 			}
 			ts, err := p.Discover(context.Background())
