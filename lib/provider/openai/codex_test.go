@@ -177,7 +177,9 @@ func TestCodexSource(t *testing.T) {
 		{name: "Codex only, expired", codex: recorded, clock: after,
 			want: []want{{"", codexEmail, quota.KindTokenExpired}}},
 		{name: "CODEX_HOME", codex: recorded, clock: before,
-			env:  func(h *home) map[string]string { return map[string]string{"CODEX_HOME": filepath.Join(h.dir, ".codex")} },
+			env: func(h *home) map[string]string {
+				return map[string]string{"CODEX_HOME": filepath.Join(h.dir, ".codex")}
+			},
 			want: []want{{"", codexEmail, ""}}},
 		{name: "CODEX_HOME elsewhere hides ~/.codex", codex: recorded, clock: before,
 			env: func(h *home) map[string]string { return map[string]string{"CODEX_HOME": filepath.Join(h.dir, "none")} }},
