@@ -1,8 +1,9 @@
 // Package doctor is `mystatus doctor`: the seed FAQs turned into checks.
 // It inspects every credential source of every platform (exists, readable,
-// valid JSON, required fields, permissions, token expiry, project ids,
-// the Copilot token file, Antigravity-Manager's account flags), validates
-// every endpoint override, then asks each configured platform once and
+// valid JSON, permissions), lets each platform that implements
+// [provider.Diagnoser] check what its credentials hold (required fields,
+// token expiry, accounts), validates every endpoint override the
+// platforms describe, then asks each configured platform once and
 // reports each finding with what it means and the steps that fix it.
 //
 // Credential files are only read, through the auth store.
@@ -13,34 +14,35 @@ import (
 	"time"
 
 	"github.com/mystatus/mystatus/i18n"
+	"github.com/mystatus/mystatus/lib/auth"
 	"github.com/mystatus/mystatus/lib/explain"
 	"github.com/mystatus/mystatus/lib/provider"
 	"github.com/mystatus/mystatus/lib/quota"
 )
 
-// Severity grades a finding.
-type Severity string
+// Severity grades a finding; see [provider.Severity].
+type Severity = provider.Severity
 
 // Severities, from fine to broken.
 const (
-	OK    Severity = "ok"
-	Warn  Severity = "warn"
-	Error Severity = "error"
+	OK    = provider.SevOK
+	Warn  = provider.SevWarn
+	Error = provider.SevError
 )
 
 // Check names what a finding is about; the values are stable for JSON
-// consumers.
+// consumers. Platforms' checks use the same names (package provider).
 const (
-	CheckFile         = "file"         // a credential file: exists, readable, JSON
-	CheckPermissions  = "permissions"  // group/world-readable credential file
-	CheckCredentials  = "credentials"  // an auth.json entry, the Copilot token file
-	CheckExpiry       = "expiry"       // access token lifetime
-	CheckAccounts     = "accounts"     // antigravity-accounts.json accounts
-	CheckManager      = "manager"      // Antigravity-Manager account files
-	CheckPlatforms    = "platforms"    // whether anything is configured
-	CheckEndpoint     = "endpoint"     // base URL overrides
-	CheckReachability = "reachability" // a live query through the platform
-	CheckConfig       = "config"       // the config file and MYSTATUS_* settings
+	CheckFile         = provider.CheckFile
+	CheckPermissions  = provider.CheckPermissions
+	CheckCredentials  = provider.CheckCredentials
+	CheckExpiry       = provider.CheckExpiry
+	CheckAccounts     = provider.CheckAccounts
+	CheckManager      = provider.CheckManager
+	CheckPlatforms    = provider.CheckPlatforms
+	CheckEndpoint     = provider.CheckEndpoint
+	CheckReachability = provider.CheckReachability
+	CheckConfig       = provider.CheckConfig
 )
 
 // Finding is one result of a check. Title, Meaning and Steps are
@@ -84,8 +86,8 @@ func Run(ctx context.Context, opts Options) Report {
 	if opts.Loc == nil {
 		opts.Loc = i18n.New("en")
 	}
-	r := &run{opts: opts}
-	r.credentials()
+	r := &run{opts: opts, files: map[string]*auth.File{}}
+	r.credentials(ctx)
 	r.endpoints()
 	r.reachability(ctx)
 	return Report{Findings: r.findings}
@@ -106,6 +108,9 @@ func ExitCode(rep Report) int {
 type run struct {
 	opts     Options
 	findings []Finding
+	// files are the credential files read so far by path, nil when absent
+	// or broken.
+	files map[string]*auth.File
 }
 
 func (r *run) now() time.Time {

@@ -16,6 +16,11 @@ import (
 	"github.com/mystatus/mystatus/lib/auth"
 	"github.com/mystatus/mystatus/lib/httpx"
 	"github.com/mystatus/mystatus/lib/provider"
+	"github.com/mystatus/mystatus/lib/provider/anthropic"
+	"github.com/mystatus/mystatus/lib/provider/antigravity"
+	"github.com/mystatus/mystatus/lib/provider/copilot"
+	"github.com/mystatus/mystatus/lib/provider/openai"
+	"github.com/mystatus/mystatus/lib/provider/zhipu"
 	"github.com/mystatus/mystatus/lib/quota"
 )
 
@@ -28,6 +33,14 @@ type fake struct {
 	disc     error
 	targets  []quota.Target
 	fetchErr error
+	// diag is the real platform's Diagnoser, if any.
+	diag provider.Diagnoser
+}
+
+func (f *fake) Diagnose(ctx context.Context, c provider.Checkup) {
+	if f.diag != nil {
+		f.diag.Diagnose(ctx, c)
+	}
 }
 
 func (f *fake) ID() quota.PlatformID { return f.id }
@@ -116,15 +129,18 @@ func troubled(t *testing.T) (auth.Paths, []quota.Provider) {
 	  "refresh_token": "1//CANARY-cm", "expires_in": 3599, "expiry_timestamp": 1700000000},
 	  "validation_blocked": true, "validation_url": "https://accounts.google.com/signin/continue"}`, 0o600)
 	write(t, filepath.Join(am, "d.json"), `{"id": "d",`, 0o600)
+	// The fakes answer the live queries; the platforms' own Diagnose
+	// checks what their files hold.
+	real := provider.Deps{Auth: auth.NewStore(p)}
 	ps := []quota.Provider{
-		&fake{id: quota.OpenAI, sources: []string{authPath},
+		&fake{id: quota.OpenAI, sources: []string{authPath}, diag: openai.New(real),
 			disc: &quota.Error{Kind: quota.KindTokenExpired, Path: authPath}},
-		&fake{id: quota.Anthropic, sources: []string{authPath}, fetchErr: &quota.Error{Kind: quota.KindUnauthorized, Status: 401,
+		&fake{id: quota.Anthropic, sources: []string{authPath}, diag: anthropic.New(real), fetchErr: &quota.Error{Kind: quota.KindUnauthorized, Status: 401,
 			Detail: `{"error":"invalid token sk-ant-oat01-CANARY-anthropic"}`}},
-		&fake{id: quota.Zhipu, sources: []string{authPath}, fetchErr: &quota.Error{Kind: quota.KindQuotaExhausted, ResetAt: now.Add(time.Hour)}},
-		&fake{id: quota.ZAI, sources: []string{authPath}, disc: quota.ErrNotConfigured},
-		&fake{id: quota.Antigravity, sources: []string{plugin, filepath.Join(p.XDGData, "opencode", "antigravity-accounts.json"), am}},
-		&fake{id: quota.Copilot, sources: []string{pat, authPath}},
+		&fake{id: quota.Zhipu, sources: []string{authPath}, diag: zhipu.NewZhipu(real), fetchErr: &quota.Error{Kind: quota.KindQuotaExhausted, ResetAt: now.Add(time.Hour)}},
+		&fake{id: quota.ZAI, sources: []string{authPath}, diag: zhipu.NewZAI(real), disc: quota.ErrNotConfigured},
+		&fake{id: quota.Antigravity, sources: []string{plugin, filepath.Join(p.XDGData, "opencode", "antigravity-accounts.json"), am}, diag: antigravity.New(real)},
+		&fake{id: quota.Copilot, sources: []string{pat, authPath}, diag: copilot.New(real)},
 	}
 	return p, ps
 }
@@ -177,7 +193,7 @@ func TestRunFindsEachProblem(t *testing.T) {
 		{Error, CheckManager, quota.Antigravity, "dead@example.com", quota.KindAccountDisabled, "invalid_grant"},
 		{OK, CheckManager, quota.Antigravity, "fine@example.com", "", "ready"},
 		{Warn, CheckManager, quota.Antigravity, "blocked@example.com", quota.KindVerification, "https://accounts.google.com/signin/continue"},
-		{Error, CheckManager, quota.Antigravity, "", quota.KindFileMalformed, "d.json"},
+		{Error, CheckFile, quota.Antigravity, "", quota.KindFileMalformed, "d.json"},
 		{Error, CheckEndpoint, quota.ZAI, "", quota.KindBadConfig, "MYSTATUS_ZAI_BASE_URL"},
 		{OK, CheckEndpoint, quota.OpenAI, "", "", "MYSTATUS_OPENAI_BASE_URL = http://127.0.0.1:9/backend-api is a valid base URL"},
 		{Error, CheckEndpoint, quota.Antigravity, "", quota.KindBadConfig, "doubled"},
@@ -203,7 +219,7 @@ func TestRunFindsEachProblem(t *testing.T) {
 	if ExitCode(rep) != 1 {
 		t.Errorf("exit code %d, want 1", ExitCode(rep))
 	}
-	if has(rep, want{Error, CheckManager, quota.Antigravity, "", quota.KindFileMalformed, "b.json.tmp"}) {
+	if has(rep, want{Error, CheckFile, quota.Antigravity, "", quota.KindFileMalformed, "b.json.tmp"}) {
 		t.Error("a temporary file of Antigravity-Manager was checked")
 	}
 }
@@ -270,7 +286,7 @@ func TestExpiryTakesTheEarlierDate(t *testing.T) {
 	p := newHome(t)
 	write(t, p.OpenCodeAuth(), fmt.Sprintf(`{"openai": {"type": "oauth", "access": %q, "expires": %d}}`,
 		jwt(fmt.Sprintf(`{"exp":%d}`, now.Add(-time.Minute).Unix())), now.Add(time.Hour).UnixMilli()), 0o600)
-	ps := []quota.Provider{&fake{id: quota.OpenAI, sources: []string{p.OpenCodeAuth()}}}
+	ps := []quota.Provider{&fake{id: quota.OpenAI, sources: []string{p.OpenCodeAuth()}, diag: openai.New(deps(p, nil))}}
 	rep := Run(context.Background(), Options{Deps: deps(p, nil), Providers: ps, Loc: i18n.New("en")})
 	if !has(rep, want{Warn, CheckExpiry, quota.OpenAI, "", quota.KindTokenExpired, "Use an OpenAI model"}) {
 		t.Fatalf("expired JWT behind a future \"expires\" not reported: %+v", rep.Findings)
