@@ -44,6 +44,8 @@ type creds struct {
 	access  string
 	expires time.Time
 	path    string
+	plan    string // the plan the credential file names, when the profile does not
+	source  string // the account's quota.Account.Source ("" with one source)
 }
 
 // New returns the Anthropic provider.
@@ -52,23 +54,31 @@ func New(d provider.Deps) *Provider { return &Provider{d: d} }
 // ID returns quota.Anthropic.
 func (p *Provider) ID() quota.PlatformID { return quota.Anthropic }
 
-// Info names the auth.json key.
+// Info names the auth.json key and Claude Code's credential file.
 func (p *Provider) Info() quota.Info {
 	_, _, err := p.d.Auth.OpenCode(authKey)
+	_, cerr := p.claudeCode()
 	return quota.Info{
-		ID:         quota.Anthropic,
-		Sources:    []quota.Source{p.d.Auth.Paths.OpenCodeSource(authKey)},
-		Configured: err != quota.ErrNotConfigured,
+		ID: quota.Anthropic,
+		Sources: []quota.Source{p.d.Auth.Paths.OpenCodeSource(authKey),
+			{Path: p.ClaudeCodePath(), What: `"claudeAiOauth"`}},
+		Configured: err != quota.ErrNotConfigured || !errors.Is(cerr, quota.ErrNotConfigured),
 	}
 }
 
-// Discover reads the "anthropic" auth.json entry. Problems that need no
-// request (an API key, a missing or expired token) become the target's
-// error.
+// Discover reads the "anthropic" auth.json entry and Claude Code's login
+// (see discover). Problems that need no request (an API key, a missing or
+// expired token) become the target's error.
 func (p *Provider) Discover(ctx context.Context) ([]quota.Target, error) {
+	oc, err := p.opencode()
+	return p.discover(oc, err)
+}
+
+// opencode reads the "anthropic" auth.json entry as a candidate target.
+func (p *Provider) opencode() (candidate, error) {
 	e, path, err := p.d.Auth.OpenCode(authKey)
 	if err != nil {
-		return nil, err
+		return candidate{}, err
 	}
 	name := defaultName
 	for _, k := range []string{"email", "accountEmail", "account.email", "account.email_address"} {
@@ -77,28 +87,30 @@ func (p *Provider) Discover(ctx context.Context) ([]quota.Target, error) {
 			break
 		}
 	}
-	fail := func(qe *quota.Error) []quota.Target {
+	c := candidate{name: name, refresh: e.Refresh,
+		creds: creds{access: e.Access, expires: e.Expires, path: path, source: sourceOpenCode}}
+	fail := func(qe *quota.Error) (candidate, error) {
 		qe.Path = path
-		return []quota.Target{{Key: "anthropic:" + path, Name: name, Err: qe}}
+		c.err = qe
+		return c, nil
 	}
 	switch {
 	case e.Type == "api":
 		return fail((&quota.Error{Kind: quota.KindNotSubscribed, Field: authKey + ".type"}).
-			With("detail.anthropic.api_key", nil)), nil
+			With("detail.anthropic.api_key", nil))
 	case e.Type != "oauth":
 		return fail((&quota.Error{Kind: quota.KindFieldMissing, Field: authKey + ".type"}).
-			With("detail.field.expected", map[string]any{"Want": `"oauth"`})), nil
+			With("detail.field.expected", map[string]any{"Want": `"oauth"`}))
 	case e.Access == "":
-		return fail((&quota.Error{Kind: quota.KindFieldMissing, Field: authKey + ".access"}).With("detail.field.missing", nil)), nil
+		return fail((&quota.Error{Kind: quota.KindFieldMissing, Field: authKey + ".access"}).With("detail.field.missing", nil))
 	case e.Expired(p.d.Clock()):
-		return fail(expired(e.Expires)), nil
+		return fail(expired(e.Expires, authKey+".expires"))
 	}
-	return []quota.Target{{Key: "oauth:" + quota.Fingerprint(e.Access), Name: name,
-		Data: creds{access: e.Access, expires: e.Expires, path: path}}}, nil
+	return c, nil
 }
 
-func expired(at time.Time) *quota.Error {
-	return (&quota.Error{Kind: quota.KindTokenExpired, Field: authKey + ".expires"}).
+func expired(at time.Time, field string) *quota.Error {
+	return (&quota.Error{Kind: quota.KindTokenExpired, Field: field}).
 		With("detail.token.expired", map[string]any{"At": at})
 }
 
@@ -113,7 +125,10 @@ func (p *Provider) Fetch(ctx context.Context, t quota.Target) (quota.Account, er
 	}
 	// A host may hold a target past the token's expiry.
 	if !c.expires.IsZero() && c.expires.Before(p.d.Clock()) {
-		qe := expired(c.expires)
+		qe := expired(c.expires, authKey+".expires")
+		if c.path != p.d.Auth.Paths.OpenCodeAuth() {
+			qe.Field = "claudeAiOauth.expiresAt"
+		}
 		qe.Path = c.path
 		return quota.Account{}, qe
 	}
@@ -144,7 +159,12 @@ func (p *Provider) Fetch(ctx context.Context, t quota.Target) (quota.Account, er
 	}()
 	resp, err := p.d.HTTP.GetRetry(ctx, u, h)
 	if err != nil {
-		return quota.Account{}, classify(err)
+		err = classify(err)
+		if k := quota.KindOf(err); c.path != p.d.Auth.Paths.OpenCodeAuth() && (k == quota.KindTokenExpired || k == quota.KindUnauthorized) {
+			// Claude Code's login: its steps (the variant) follow the path.
+			quota.AsError(err).Path = c.path
+		}
+		return quota.Account{}, err
 	}
 	name := t.Name
 	if name == "" {
@@ -163,6 +183,10 @@ func (p *Provider) Fetch(ctx context.Context, t quota.Target) (quota.Account, er
 		acct.Name = pr.email
 	}
 	acct.Plan = pr.plan
+	if acct.Plan == "" {
+		acct.Plan = c.plan
+	}
+	acct.Source = c.source
 	return acct, nil
 }
 

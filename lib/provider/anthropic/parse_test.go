@@ -263,7 +263,7 @@ func TestParseProfile(t *testing.T) {
 // by TestUpstreamErrors).
 func TestEveryUsageFixtureAsserted(t *testing.T) {
 	var src string
-	for _, f := range []string{"parse_test.go", "anthropic_test.go"} {
+	for _, f := range []string{"parse_test.go", "anthropic_test.go", "claudecode_test.go"} {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)

@@ -37,7 +37,7 @@ func authJSON(t testing.TB, entries map[string]any) string {
 
 var defaultAuth = map[string]any{
 	"opencode-go": map[string]any{"type": "api", "key": testKey},
-	"openai":          map[string]any{"type": "oauth", "access": "at-CANARY"},
+	"openai":      map[string]any{"type": "oauth", "access": "at-CANARY"},
 }
 
 // newProvider writes authFile (if not empty) under a temporary data
