@@ -102,7 +102,7 @@ func TestOAuthGolden(t *testing.T) {
 		svc := &report.Service{Providers: all.Providers(deps), Timeout: 5 * time.Second, Now: func() time.Time { return goldenNow }}
 		rep := svc.Collect(context.Background(), report.Request{})
 		for _, lang := range i18n.Languages {
-			got := render.Markdown(rep, i18n.New(lang), render.Options{Now: goldenNow, Location: time.UTC, Explain: cli.Explainer(paths)})
+			got := render.Markdown(rep, i18n.New(lang), render.Options{Now: goldenNow, Location: time.UTC, Explain: cli.Explainer(paths, svc.Providers)})
 			got = strings.ReplaceAll(got, home, "$HOME")
 			got = strings.ReplaceAll(got, agHome, "$AGHOME")
 			if strings.Contains(got, "CANARY") {

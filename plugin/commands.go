@@ -12,6 +12,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/mystatus/mystatus/i18n"
+	"github.com/mystatus/mystatus/lib/provider/all"
 	"github.com/mystatus/mystatus/lib/quota"
 	"github.com/mystatus/mystatus/lib/render"
 	"github.com/mystatus/mystatus/lib/report"
@@ -112,8 +113,9 @@ func lookup(name string) *Command {
 	return nil
 }
 
-// platformIDs are the values the platforms argument accepts.
-var platformIDs = []quota.PlatformID{quota.OpenAI, quota.Anthropic, quota.Zhipu, quota.ZAI, quota.Antigravity, quota.Copilot}
+// platformIDs are the values the platforms argument accepts: the
+// registry's ids, in report order.
+var platformIDs = all.IDs()
 
 var mystatusCommand = &Command{
 	Name:        "mystatus",

@@ -22,6 +22,7 @@ import (
 	"github.com/mystatus/mystatus/lib/httpx"
 	"github.com/mystatus/mystatus/lib/provider"
 	"github.com/mystatus/mystatus/lib/provider/all"
+	"github.com/mystatus/mystatus/lib/quota"
 	"github.com/mystatus/mystatus/lib/render"
 	"github.com/mystatus/mystatus/lib/report"
 )
@@ -62,6 +63,9 @@ type App struct {
 	// Paths are the user's real directories (the demo rewires Deps to a
 	// temporary HOME; fix steps still name the user's files).
 	Paths auth.Paths
+	// described are the providers of the user's real environment, kept
+	// through the demo so that fix steps name the user's real files.
+	described []quota.Provider
 	// ConfigErr is the configuration problem a command running on
 	// defaults (doctor) reports.
 	ConfigErr error
@@ -346,6 +350,7 @@ func (a *App) load(mode configMode) error {
 	a.Deps = provider.Deps{HTTP: client, Auth: auth.NewStore(a.Paths), Settings: settings, Now: a.Env.Now}
 	a.Timeout, a.Settings = timeout, settings
 	a.Service = &report.Service{Providers: all.Providers(a.Deps), Timeout: timeout, MaxInFlight: maxInFlight, Now: a.Env.Now}
+	a.described = a.Service.Providers
 	return nil
 }
 
@@ -360,7 +365,7 @@ func (a *App) SetTimeout(d time.Duration) {
 // form when terminal is set, the agent form otherwise. Fix steps name the
 // user's real files, also in the demo.
 func (a *App) RenderOptions(color, terminal bool, show string) render.Options {
-	return render.Options{Now: a.Env.Now(), Show: show, Color: color, Terminal: terminal, Explain: Explainer(a.Paths)}
+	return render.Options{Now: a.Env.Now(), Show: show, Color: color, Terminal: terminal, Explain: Explainer(a.Paths, a.described)}
 }
 
 // help is a command's localized help: synopsis, summary, options.

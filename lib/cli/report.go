@@ -187,26 +187,15 @@ func exitFor(rep quota.Report, o *options, demo bool, now time.Time) error {
 	return nil
 }
 
+// parseOnly reads --only: platform ids or aliases, comma-separated.
 func parseOnly(s string) ([]quota.PlatformID, error) {
 	if strings.TrimSpace(s) == "" {
 		return nil, nil
 	}
 	var out []quota.PlatformID
 	for _, part := range strings.Split(s, ",") {
-		id := quota.PlatformID(strings.ToLower(strings.TrimSpace(part)))
-		switch id {
-		case "z.ai":
-			id = quota.ZAI
-		case "google", "gemini":
-			id = quota.Antigravity
-		case "github", "gh":
-			id = quota.Copilot
-		case "claude":
-			id = quota.Anthropic
-		case "codex", "chatgpt":
-			id = quota.OpenAI
-		}
-		if !slices.Contains(all.IDs(), id) {
+		id, ok := all.Lookup(part)
+		if !ok {
 			return nil, errors.New(part)
 		}
 		out = append(out, id)

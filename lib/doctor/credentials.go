@@ -63,10 +63,11 @@ func (r *run) credentials(ctx context.Context) {
 	}
 }
 
+// pathData names the files every platform's fix steps point at.
 func (r *run) pathData() map[string]any {
-	p := r.opts.Deps.Auth.Paths
-	return map[string]any{"AuthPath": p.OpenCodeAuth(), "PATPath": explain.PATPath(p),
-		"AntigravityPath": explain.AntigravityPath(p), "ManagerDir": p.ABVData}
+	d := explain.FixData(r.descriptions)
+	d["AuthPath"] = r.opts.Deps.Auth.Paths.OpenCodeAuth()
+	return d
 }
 
 // source checks one credential source. A directory is left to its

@@ -86,7 +86,12 @@ func Run(ctx context.Context, opts Options) Report {
 	if opts.Loc == nil {
 		opts.Loc = i18n.New("en")
 	}
-	r := &run{opts: opts, files: map[string]*auth.File{}}
+	r := &run{opts: opts, files: map[string]*auth.File{}, described: map[quota.PlatformID]provider.Description{}}
+	for _, p := range opts.Providers {
+		d := provider.Describe(p)
+		r.described[p.ID()] = d
+		r.descriptions = append(r.descriptions, d)
+	}
 	r.credentials(ctx)
 	r.endpoints()
 	r.reachability(ctx)
@@ -111,6 +116,19 @@ type run struct {
 	// files are the credential files read so far by path, nil when absent
 	// or broken.
 	files map[string]*auth.File
+	// descriptions are what the platforms say of themselves, in report
+	// order; described holds them by platform.
+	descriptions []provider.Description
+	described    map[quota.PlatformID]provider.Description
+}
+
+// describe is what platform p says of itself (only its id when p is none
+// of the providers, or empty).
+func (r *run) describe(p quota.PlatformID) provider.Description {
+	if d, ok := r.described[p]; ok {
+		return d
+	}
+	return provider.Description{ID: p}
 }
 
 func (r *run) now() time.Time {
@@ -129,7 +147,7 @@ func (r *run) ok(check string, p quota.PlatformID, account, path, title string) 
 
 // problem records err explained, with severity sev.
 func (r *run) problem(sev Severity, check string, p quota.PlatformID, account string, err error) {
-	x := explain.Explain(r.opts.Loc, p, err, r.opts.Deps.Auth.Paths)
+	x := explain.For(r.opts.Loc, r.describe(p), err, r.opts.Deps.Auth.Paths)
 	r.findings = append(r.findings, Finding{Severity: sev, Check: check, Platform: p, Account: account,
 		Path: quota.AsError(err).Path, Kind: x.Kind, Title: x.Title, Meaning: x.Meaning, Steps: x.Steps, Detail: x.Detail})
 }

@@ -43,6 +43,15 @@ func (f *fake) Diagnose(ctx context.Context, c provider.Checkup) {
 	}
 }
 
+// Describe is the real platform's description, so doctor checks its
+// settings and explains with its fix steps.
+func (f *fake) Describe() provider.Description {
+	if d, ok := f.diag.(provider.Describer); ok {
+		return d.Describe()
+	}
+	return provider.Description{ID: f.id}
+}
+
 func (f *fake) ID() quota.PlatformID { return f.id }
 func (f *fake) Info() quota.Info {
 	info := quota.Info{ID: f.id, Configured: f.disc != quota.ErrNotConfigured}

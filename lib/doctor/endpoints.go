@@ -1,53 +1,41 @@
 package doctor
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
 	"github.com/mystatus/mystatus/lib/httpx"
-	"github.com/mystatus/mystatus/lib/quota"
 )
 
-// endpoint is a base URL setting and the paths mystatus appends to it.
-type endpoint struct {
-	setting  string
-	platform quota.PlatformID
-	paths    []string
-	list     bool // a comma- or space-separated list of bases
-}
-
-// endpoints mirrors the endpoint-override contract of the product spec.
-var endpoints = []endpoint{
-	{"openai_base_url", quota.OpenAI, []string{"/wham/usage"}, false},
-	{"anthropic_base_url", quota.Anthropic, []string{"/api/oauth/usage"}, false},
-	{"zhipu_base_url", quota.Zhipu, []string{"/api/monitor/usage/quota/limit"}, false},
-	{"zai_base_url", quota.ZAI, []string{"/api/monitor/usage/quota/limit"}, false},
-	{"github_api_url", quota.Copilot, []string{"/copilot_internal/user", "/copilot_internal/v2/token",
-		"/users/{user}/settings/billing/premium_request/usage"}, false},
-	{"google_oauth_url", quota.Antigravity, []string{"/token"}, false},
-	{"cloudcode_base_url", quota.Antigravity, []string{"/v1internal:loadCodeAssist", "/v1internal:fetchAvailableModels",
-		"/v1internal:retrieveUserQuotaSummary"}, true},
-}
-
 // endpoints validates every base URL override the way the platforms will
-// join it; defaults are not checked.
+// join it (each platform names its settings and paths in its
+// Description); defaults are not checked. A setting two platforms share
+// (the Google token endpoint) is checked once, for the first.
 func (r *run) endpoints() {
 	overrides := 0
-	for _, ep := range endpoints {
-		value, src := r.opts.Deps.Settings.Get(ep.setting)
-		if value == "" {
-			continue
+	var checked []string
+	for _, d := range r.descriptions {
+		for _, ep := range d.Endpoints {
+			if slices.Contains(checked, ep.Setting) {
+				continue
+			}
+			checked = append(checked, ep.Setting)
+			value, src := r.opts.Deps.Settings.Get(ep.Setting)
+			if value == "" {
+				continue
+			}
+			overrides++
+			bases := []string{value}
+			if ep.List {
+				bases = strings.FieldsFunc(value, func(r rune) bool { return r == ',' || unicode.IsSpace(r) })
+			}
+			if err := joinAll(bases, ep.Paths, src); err != nil {
+				r.problem(Error, CheckEndpoint, d.ID, "", err)
+				continue
+			}
+			r.ok(CheckEndpoint, d.ID, "", "", r.t("doctor.endpoint.ok", map[string]any{"Source": src, "URL": value}))
 		}
-		overrides++
-		bases := []string{value}
-		if ep.list {
-			bases = strings.FieldsFunc(value, func(r rune) bool { return r == ',' || unicode.IsSpace(r) })
-		}
-		if err := joinAll(bases, ep.paths, src); err != nil {
-			r.problem(Error, CheckEndpoint, ep.platform, "", err)
-			continue
-		}
-		r.ok(CheckEndpoint, ep.platform, "", "", r.t("doctor.endpoint.ok", map[string]any{"Source": src, "URL": value}))
 	}
 	if overrides == 0 {
 		r.ok(CheckEndpoint, "", "", "", r.t("doctor.endpoint.defaults", nil))

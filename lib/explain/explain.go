@@ -17,16 +17,17 @@
 // then "error.<k>.steps". A [quota.Error] Code listed in [CodeMessages]
 // ("error.<k>.meaning.<code>", "error.<k>.steps.<code>") wins over both:
 // it names a different problem of the same kind. The variant names the
-// credential source the error
-// is about, derived from its Path: "pat" for copilot-quota-token.json and
-// "manager" for a file of Antigravity-Manager's store.
+// credential source the error is about: the platform derives it from the
+// error's Path ([provider.Description].Variant: "pat" for Copilot's PAT
+// file, "manager" for Antigravity-Manager's store, "codex" and
+// "claude-code" for the vendor CLIs' logins).
 //
 // Templates see the [quota.Error] fields (Platform as a localized name,
 // Path, Field, Status, Code, URL, RetryAfter and ResetIn as localized
 // durations, ResetAt and Since as localized local times, Link, Reason),
-// and the paths fixes point at: AuthPath (OpenCode auth.json), PATPath
-// (copilot-quota-token.json), AntigravityPath (antigravity-accounts.json)
-// and ManagerDir (Antigravity-Manager's data directory).
+// AuthPath (OpenCode's auth.json) and the paths the platform's fixes
+// point at ([provider.Description].FixData: PATPath, AntigravityPath,
+// ManagerDir, CodexPath, ClaudeCodePath…).
 package explain
 
 import (
@@ -40,6 +41,7 @@ import (
 	"github.com/mystatus/mystatus/i18n"
 	"github.com/mystatus/mystatus/lib/auth"
 	"github.com/mystatus/mystatus/lib/httpx"
+	"github.com/mystatus/mystatus/lib/provider"
 	"github.com/mystatus/mystatus/lib/quota"
 	"github.com/mystatus/mystatus/lib/render"
 )
@@ -59,13 +61,37 @@ type Explanation struct {
 }
 
 // Explain localizes err for platform p (empty when the failure is not tied
-// to one platform). A nil err gives the zero Explanation.
+// to one platform), knowing only its id: no variant steps, no fix data.
+// Surfaces use [For], which knows what the platforms describe.
+//
+// Deprecated: use [For].
 func Explain(loc *i18n.Localizer, p quota.PlatformID, err error, paths auth.Paths) Explanation {
+	return explain(loc, provider.Description{ID: p}, err, paths, legacyData(paths), legacyVariant(paths))
+}
+
+// For localizes err for the platform d describes (the zero Description
+// when the failure is not tied to one platform): its fix steps may be the
+// variant d.Variant names for the error's path, and their templates see
+// d.FixData beside the error's own fields.
+func For(loc *i18n.Localizer, d provider.Description, err error, paths auth.Paths) Explanation {
+	return explain(loc, d, err, paths, d.FixData, d.Variant)
+}
+
+func explain(loc *i18n.Localizer, d provider.Description, err error, paths auth.Paths, fix map[string]any, variant func(string) string) Explanation {
 	if err == nil {
 		return Explanation{}
 	}
 	e := quota.AsError(err)
-	data := templateData(loc, p, e, paths)
+	data := templateData(loc, d.ID, e, paths)
+	for k, v := range fix {
+		if _, ok := data[k]; !ok {
+			data[k] = v
+		}
+	}
+	v := ""
+	if variant != nil && e.Path != "" {
+		v = variant(e.Path)
+	}
 	k := e.Kind
 	if k == "" {
 		k = quota.KindInternal // a classification bug upstream of here
@@ -74,7 +100,7 @@ func Explain(loc *i18n.Localizer, p quota.PlatformID, err error, paths auth.Path
 		Kind:    k,
 		Title:   loc.T("error."+string(k)+".title", data),
 		Meaning: loc.T(codeID("error."+string(k)+".meaning", e.Code), data),
-		Steps:   Lines(loc.T(codeID(stepsID(k, p, variant(e.Path, paths)), e.Code), data)),
+		Steps:   Lines(loc.T(codeID(stepsID(k, d.ID, v), e.Code), data)),
 	}
 	if e.DetailID != "" && i18n.Has(e.DetailID) {
 		// Our own words, their upstream parts already cut: keep the
@@ -91,6 +117,18 @@ func Explain(loc *i18n.Localizer, p quota.PlatformID, err error, paths auth.Path
 	}
 	x.Detail = httpx.Truncate(Scrub(detail), DetailLen)
 	return x
+}
+
+// FixData merges what every platform's fix steps name, for messages about
+// no platform in particular (doctor's "nothing configured" steps).
+func FixData(ds []provider.Description) map[string]any {
+	m := map[string]any{}
+	for _, d := range ds {
+		for k, v := range d.FixData {
+			m[k] = v
+		}
+	}
+	return m
 }
 
 // Detail localizes a detail: mystatus's own words (m.ID, a "detail.*"
@@ -172,17 +210,25 @@ func stepsID(k quota.Kind, p quota.PlatformID, v string) string {
 	return base
 }
 
-// variant names the credential source a path belongs to.
-func variant(path string, paths auth.Paths) string {
-	switch {
-	case path == "":
+// legacyVariant is what [Explain] knew of the variants before the
+// platforms described their own.
+func legacyVariant(paths auth.Paths) func(string) string {
+	return func(path string) string {
+		switch {
+		case path == "":
+			return ""
+		case filepath.Base(path) == PATFile:
+			return "pat"
+		case paths.ABVData != "" && Within(path, paths.ABVData):
+			return "manager"
+		}
 		return ""
-	case filepath.Base(path) == PATFile:
-		return "pat"
-	case paths.ABVData != "" && Within(path, paths.ABVData):
-		return "manager"
 	}
-	return ""
+}
+
+// legacyData is the fix data [Explain] knew.
+func legacyData(paths auth.Paths) map[string]any {
+	return map[string]any{"PATPath": PATPath(paths), "AntigravityPath": AntigravityPath(paths), "ManagerDir": paths.ABVData}
 }
 
 // Within reports whether path is dir or lies under it.
@@ -226,9 +272,6 @@ func templateData(loc *i18n.Localizer, p quota.PlatformID, e *quota.Error, paths
 		"ResetOn":         "",
 		"Since":           "",
 		"AuthPath":        paths.OpenCodeAuth(),
-		"PATPath":         PATPath(paths),
-		"AntigravityPath": AntigravityPath(paths),
-		"ManagerDir":      paths.ABVData,
 	}
 	if e.RetryAfter > 0 {
 		d["RetryAfter"] = Duration(loc, e.RetryAfter)

@@ -115,3 +115,24 @@ func JWTExpiry(token string) time.Time {
 	}
 	return time.Time{}
 }
+
+// CheckAuthEntries checks, for a platform that reads the first usable of
+// several auth.json keys, each entry present (one finding per entry), or
+// says once that none is when all are absent.
+func CheckAuthEntries(c Checkup, keys []string, spec AuthEntry) {
+	present := 0
+	for _, k := range keys {
+		if _, _, err := c.Deps().Auth.OpenCode(k); errors.Is(err, quota.ErrNotConfigured) {
+			continue
+		}
+		present++
+		s := spec
+		s.Key = k
+		CheckAuthEntry(c, s)
+	}
+	if present == 0 && len(keys) > 0 {
+		s := spec
+		s.Key = keys[0]
+		CheckAuthEntry(c, s) // records the absence, under the key login writes
+	}
+}

@@ -192,7 +192,7 @@ func countBars(s string) int {
 
 func TestMarkdownStructure(t *testing.T) {
 	demoRep, paths := demoReport(t)
-	explain := cli.Explainer(paths)
+	explain := cli.Explainer(paths, all.Providers(provider.Deps{Auth: auth.NewStore(paths)}))
 	reports := map[string]quota.Report{"sample": render.Sample(), "demo": demoRep, "faults": faultReport()}
 	for name, rep := range reports {
 		for _, lang := range i18n.Languages {

@@ -4,7 +4,10 @@ package all
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
+	"github.com/mystatus/mystatus/lib/auth"
 	"github.com/mystatus/mystatus/lib/provider"
 	"github.com/mystatus/mystatus/lib/provider/anthropic"
 	"github.com/mystatus/mystatus/lib/provider/antigravity"
@@ -33,6 +36,28 @@ func Providers(d provider.Deps) []quota.Provider {
 		seen[p.ID()] = true
 	}
 	return ps
+}
+
+// Descriptions returns what every platform says of itself (see
+// [provider.Describer]) for dependencies d, in report order.
+func Descriptions(d provider.Deps) []provider.Description {
+	var ds []provider.Description
+	for _, p := range Providers(d) {
+		ds = append(ds, provider.Describe(p))
+	}
+	return ds
+}
+
+// Lookup resolves a platform's id or one of its aliases, in any case.
+func Lookup(name string) (quota.PlatformID, bool) {
+	name = strings.ToLower(strings.TrimSpace(name))
+	// No file is read: an empty store only gives Describe paths to join.
+	for _, d := range Descriptions(provider.Deps{Auth: auth.NewStore(auth.Paths{})}) {
+		if string(d.ID) == name || slices.Contains(d.Aliases, name) {
+			return d.ID, true
+		}
+	}
+	return "", false
 }
 
 // IDs returns the platform IDs in report order. Constructors only store

@@ -51,15 +51,18 @@ type creds struct {
 // New returns the Anthropic provider.
 func New(d provider.Deps) *Provider { return &Provider{d: d} }
 
-// ID returns quota.Anthropic.
-func (p *Provider) ID() quota.PlatformID { return quota.Anthropic }
+// ID is the platform's identifier.
+const ID quota.PlatformID = "anthropic"
+
+// ID returns [ID].
+func (p *Provider) ID() quota.PlatformID { return ID }
 
 // Info names the auth.json key and Claude Code's credential file.
 func (p *Provider) Info() quota.Info {
 	_, _, err := p.d.Auth.OpenCode(authKey)
 	_, cerr := p.claudeCode()
 	return quota.Info{
-		ID: quota.Anthropic,
+		ID: ID,
 		Sources: []quota.Source{p.d.Auth.Paths.OpenCodeSource(authKey),
 			{Path: p.ClaudeCodePath(), What: `"claudeAiOauth"`}},
 		Configured: err != quota.ErrNotConfigured || !errors.Is(cerr, quota.ErrNotConfigured),

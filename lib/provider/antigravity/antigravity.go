@@ -46,6 +46,10 @@ var DefaultBases = []string{
 // a current Antigravity-style agent; "antigravity_user_agent" overrides it.
 const DefaultUserAgent = "antigravity/1.23.2 linux/amd64"
 
+// settingBases is the setting (MYSTATUS_CLOUDCODE_BASE_URL) that replaces
+// [DefaultBases].
+const settingBases = "cloudcode_base_url"
+
 // Cloud Code endpoint paths.
 const (
 	pathModels  = "/v1internal:fetchAvailableModels"
@@ -80,13 +84,16 @@ func New(d provider.Deps) *Provider {
 	}
 }
 
-// ID returns quota.Antigravity.
-func (p *Provider) ID() quota.PlatformID { return quota.Antigravity }
+// ID is the platform's identifier.
+const ID quota.PlatformID = "antigravity"
+
+// ID returns [ID].
+func (p *Provider) ID() quota.PlatformID { return ID }
 
 // Info lists every probed antigravity-accounts.json and the
 // Antigravity-Manager account directory.
 func (p *Provider) Info() quota.Info {
-	info := quota.Info{ID: quota.Antigravity}
+	info := quota.Info{ID: ID}
 	for _, path := range p.ocPaths() {
 		info.Sources = append(info.Sources, quota.Source{Path: path})
 		if _, err := os.Stat(path); err == nil {
@@ -105,7 +112,7 @@ func (p *Provider) Info() quota.Info {
 // bases returns the Cloud Code hosts to try and the setting they came
 // from ("default" when built in).
 func (p *Provider) bases() ([]string, string) {
-	v, src := p.d.Settings.Get("cloudcode_base_url")
+	v, src := p.d.Settings.Get(settingBases)
 	if v == "" {
 		return DefaultBases, "default"
 	}

@@ -68,8 +68,11 @@ func New(d provider.Deps) *Provider {
 	return &Provider{d: d, sessions: map[string]session{}}
 }
 
-// ID returns quota.Copilot.
-func (p *Provider) ID() quota.PlatformID { return quota.Copilot }
+// ID is the platform's identifier.
+const ID quota.PlatformID = "copilot"
+
+// ID returns [ID].
+func (p *Provider) ID() quota.PlatformID { return ID }
 
 // patPaths lists where the PAT file is looked for, in order.
 func (p *Provider) patPaths() []string {
@@ -84,7 +87,7 @@ func (p *Provider) patPaths() []string {
 
 // Info lists the PAT file locations and the auth.json key.
 func (p *Provider) Info() quota.Info {
-	info := quota.Info{ID: quota.Copilot}
+	info := quota.Info{ID: ID}
 	for _, path := range p.patPaths() {
 		info.Sources = append(info.Sources, quota.Source{Path: path, What: "{token, username, tier}"})
 		if _, err := p.d.Auth.Read(path); !auth.IsMissing(err) {

@@ -38,8 +38,11 @@ type Provider struct {
 // New returns the OpenAI provider.
 func New(d provider.Deps) *Provider { return &Provider{d: d} }
 
-// ID returns quota.OpenAI.
-func (p *Provider) ID() quota.PlatformID { return quota.OpenAI }
+// ID is the platform's identifier.
+const ID quota.PlatformID = "openai"
+
+// ID returns [ID].
+func (p *Provider) ID() quota.PlatformID { return ID }
 
 // Info names the credential sources (OpenCode's entry, the Codex CLI's
 // login) and whether either holds an OpenAI login.
@@ -47,7 +50,7 @@ func (p *Provider) Info() quota.Info {
 	_, _, err := p.credentials()
 	_, cerr := p.codexLogin()
 	return quota.Info{
-		ID: quota.OpenAI,
+		ID: ID,
 		Sources: []quota.Source{p.d.Auth.Paths.OpenCodeSource("openai"),
 			{Path: p.CodexPath(), What: `"tokens"`}},
 		Configured: !errors.Is(err, quota.ErrNotConfigured) || !errors.Is(cerr, quota.ErrNotConfigured),

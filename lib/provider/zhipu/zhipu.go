@@ -28,6 +28,12 @@ const (
 
 const limitPath = "/api/monitor/usage/quota/limit"
 
+// Platform IDs.
+const (
+	IDZhipu quota.PlatformID = "zhipu"
+	IDZAI   quota.PlatformID = "zai"
+)
+
 // Provider is the Zhipu AI or the Z.ai platform. It keeps no mutable
 // state, so one value may serve concurrent reports.
 type Provider struct {
@@ -40,15 +46,15 @@ type Provider struct {
 
 // NewZhipu returns the Zhipu AI (bigmodel.cn) provider.
 func NewZhipu(d provider.Deps) *Provider {
-	return &Provider{d: d, id: quota.Zhipu, authKey: "zhipuai-coding-plan", setting: "zhipu_base_url", base: DefaultZhipuBaseURL}
+	return &Provider{d: d, id: IDZhipu, authKey: "zhipuai-coding-plan", setting: "zhipu_base_url", base: DefaultZhipuBaseURL}
 }
 
 // NewZAI returns the Z.ai provider.
 func NewZAI(d provider.Deps) *Provider {
-	return &Provider{d: d, id: quota.ZAI, authKey: "zai-coding-plan", setting: "zai_base_url", base: DefaultZAIBaseURL}
+	return &Provider{d: d, id: IDZAI, authKey: "zai-coding-plan", setting: "zai_base_url", base: DefaultZAIBaseURL}
 }
 
-// ID returns quota.Zhipu or quota.ZAI.
+// ID returns IDZhipu or IDZAI.
 func (p *Provider) ID() quota.PlatformID { return p.id }
 
 // Info names the credential source and whether it holds a key.
