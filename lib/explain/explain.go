@@ -258,20 +258,20 @@ func AntigravityPath(p auth.Paths) string {
 // templateData is the template data for e's messages.
 func templateData(loc *i18n.Localizer, p quota.PlatformID, e *quota.Error, paths auth.Paths) map[string]any {
 	d := map[string]any{
-		"Platform":        PlatformName(loc, p),
-		"Path":            e.Path,
-		"Field":           e.Field,
-		"Status":          e.Status,
-		"Code":            e.Code,
-		"URL":             e.URL,
-		"Link":            e.Link,
-		"Reason":          httpx.Truncate(Scrub(e.Reason), DetailLen),
-		"RetryAfter":      "",
-		"ResetAt":         "",
-		"ResetIn":         "",
-		"ResetOn":         "",
-		"Since":           "",
-		"AuthPath":        paths.OpenCodeAuth(),
+		"Platform":   PlatformName(loc, p),
+		"Path":       e.Path,
+		"Field":      e.Field,
+		"Status":     e.Status,
+		"Code":       e.Code,
+		"URL":        e.URL,
+		"Link":       e.Link,
+		"Reason":     httpx.Truncate(Scrub(e.Reason), DetailLen),
+		"RetryAfter": "",
+		"ResetAt":    "",
+		"ResetIn":    "",
+		"ResetOn":    "",
+		"Since":      "",
+		"AuthPath":   paths.OpenCodeAuth(),
 	}
 	if e.RetryAfter > 0 {
 		d["RetryAfter"] = Duration(loc, e.RetryAfter)
