@@ -47,6 +47,9 @@ type Description struct {
 	// specialised fix steps ("error.<kind>.steps.<id>.<variant>"); nil
 	// when the platform has one kind of source.
 	Variant func(path string) string
+	// Variants are the names Variant may return (the catalogs' steps
+	// overrides are checked against them).
+	Variants []string
 }
 
 // Endpoint is a base-URL setting and the paths the platform appends to it.

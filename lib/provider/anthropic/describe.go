@@ -14,6 +14,7 @@ func (p *Provider) Describe() provider.Description {
 		Files:     []string{claudeCodeFile},
 		Endpoints: []provider.Endpoint{{Setting: baseSetting, Default: defaultBase, Paths: []string{usagePath, profilePath}}},
 		FixData:   map[string]any{"ClaudeCodePath": p.ClaudeCodePath()},
+		Variants:  []string{sourceClaudeCode},
 		Variant: func(path string) string {
 			if path != "" && path == p.ClaudeCodePath() {
 				return sourceClaudeCode

@@ -30,7 +30,8 @@ func (p *Provider) Describe() provider.Description {
 			{Setting: google.SettingOAuthURL, Default: google.DefaultOAuthURL, Paths: []string{google.PathToken}},
 			{Setting: settingBases, Default: strings.Join(DefaultBases, ","), Paths: []string{pathAssist, pathModels, pathSummary}, List: true},
 		},
-		FixData: map[string]any{"AntigravityPath": p.fixPath(), "ManagerDir": p.d.Auth.Paths.ABVData},
+		FixData:  map[string]any{"AntigravityPath": p.fixPath(), "ManagerDir": p.d.Auth.Paths.ABVData},
+		Variants: []string{managerVariant},
 		Variant: func(path string) string {
 			if dir := p.d.Auth.Paths.ABVData; path != "" && dir != "" && within(path, dir) {
 				return managerVariant

@@ -22,7 +22,8 @@ func (p *Provider) Describe() provider.Description {
 		Files:    []string{patFile},
 		Endpoints: []provider.Endpoint{{Setting: baseSetting, Default: defaultBase,
 			Paths: []string{userPath, tokenPath, "/users/{user}/settings/billing/premium_request/usage"}}},
-		FixData: map[string]any{"PATPath": p.patPaths()[0]},
+		FixData:  map[string]any{"PATPath": p.patPaths()[0]},
+		Variants: []string{patVariant},
 		Variant: func(path string) string {
 			if path != "" && filepath.Base(path) == patFile {
 				return patVariant

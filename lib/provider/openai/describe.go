@@ -14,6 +14,7 @@ func (p *Provider) Describe() provider.Description {
 		Files:     []string{codexFile},
 		Endpoints: []provider.Endpoint{{Setting: baseSetting, Default: DefaultBaseURL, Paths: []string{usagePath}}},
 		FixData:   map[string]any{"CodexPath": p.CodexPath()},
+		Variants:  []string{sourceCodex},
 		Variant: func(path string) string {
 			if path != "" && path == p.CodexPath() {
 				return sourceCodex
