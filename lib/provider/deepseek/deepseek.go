@@ -1,0 +1,162 @@
+// Package deepseek reports the prepaid balance of a DeepSeek API account
+// (platform.deepseek.com): GET https://api.deepseek.com/user/balance,
+// read with the API key OpenCode stores in its auth.json. DeepSeek has no
+// plan and no usage window; what is left is money, one amount per
+// currency the account holds.
+package deepseek
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/mystatus/mystatus/lib/httpx"
+	"github.com/mystatus/mystatus/lib/jsonval"
+	"github.com/mystatus/mystatus/lib/provider"
+	"github.com/mystatus/mystatus/lib/quota"
+)
+
+// ID is the platform's identifier.
+const ID quota.PlatformID = "deepseek"
+
+// DefaultBaseURL is the DeepSeek API root; the setting
+// "deepseek_base_url" (MYSTATUS_DEEPSEEK_BASE_URL) replaces it.
+const DefaultBaseURL = "https://api.deepseek.com"
+
+// Setting is the base-URL setting.
+const Setting = "deepseek_base_url"
+
+// balancePath is outside the OpenAI-compatible /v1 namespace: a base
+// ending in /v1 is not the API root.
+const balancePath = "/user/balance"
+
+// AuthKey is the OpenCode auth.json key read: "deepseek" is the provider
+// id models.dev gives DeepSeek, which `opencode auth login` writes as
+// {"type": "api", "key": …}. DEEPSEEK_API_KEY is not read: no platform
+// of mystatus reads keys from the environment, only from OpenCode.
+const AuthKey = "deepseek"
+
+// Provider is the DeepSeek platform. It keeps no mutable state, so one
+// value may serve concurrent reports.
+type Provider struct{ d provider.Deps }
+
+// New returns the DeepSeek provider.
+func New(d provider.Deps) *Provider { return &Provider{d: d} }
+
+// ID returns "deepseek".
+func (p *Provider) ID() quota.PlatformID { return ID }
+
+// Describe tells the shared packages about the platform.
+func (p *Provider) Describe() provider.Description {
+	return provider.Description{
+		ID:        ID,
+		AuthKeys:  []string{AuthKey},
+		Endpoints: []provider.Endpoint{{Setting: Setting, Default: DefaultBaseURL, Paths: []string{balancePath}}},
+	}
+}
+
+// Info names the credential source and whether it holds a key.
+func (p *Provider) Info() quota.Info {
+	_, err := p.key()
+	return quota.Info{
+		ID:         ID,
+		Sources:    []quota.Source{p.d.Auth.Paths.OpenCodeSource(AuthKey)},
+		Configured: !errors.Is(err, quota.ErrNotConfigured),
+	}
+}
+
+// cred is what Fetch needs from a Target.
+type cred struct{ key string }
+
+// key reads the API key from auth.json.
+func (p *Provider) key() (string, error) {
+	e, path, err := p.d.Auth.OpenCode(AuthKey)
+	if err != nil {
+		return "", err
+	}
+	if e.Type != "api" {
+		return "", &quota.Error{Kind: quota.KindFieldMissing, Path: path, Field: AuthKey + ".type"}
+	}
+	if strings.TrimSpace(e.Key) == "" {
+		return "", &quota.Error{Kind: quota.KindFieldMissing, Path: path, Field: AuthKey + ".key"}
+	}
+	return strings.TrimSpace(e.Key), nil
+}
+
+// Discover returns the one account, named by its masked key. Without a
+// key it returns quota.ErrNotConfigured and nothing is requested.
+func (p *Provider) Discover(ctx context.Context) ([]quota.Target, error) {
+	k, err := p.key()
+	if err != nil {
+		return nil, err
+	}
+	return []quota.Target{{
+		Key:  string(ID) + ":" + quota.Fingerprint(k),
+		Name: quota.MaskKey(k),
+		Data: cred{key: k},
+	}}, nil
+}
+
+// Fetch queries the balance endpoint for t.
+func (p *Provider) Fetch(ctx context.Context, t quota.Target) (quota.Account, error) {
+	c, ok := t.Data.(cred)
+	if !ok {
+		return quota.Account{}, quota.Errorf(quota.KindInternal, "target %q was not discovered by the %s provider", t.Key, ID)
+	}
+	url, err := p.d.Endpoint(Setting, DefaultBaseURL, balancePath)
+	if err != nil {
+		return quota.Account{}, err
+	}
+	h := http.Header{}
+	h.Set("Authorization", "Bearer "+c.key)
+	h.Set("Accept", "application/json")
+	resp, err := p.d.HTTP.GetRetry(ctx, url, h)
+	if err != nil {
+		return quota.Account{}, classify(err)
+	}
+	a, err := parseBalance(resp.Body)
+	if err != nil {
+		e := quota.AsError(err)
+		if e.Kind == quota.KindMalformed && e.Code == "" {
+			e = quota.AsError(httpx.MalformedFrom(resp, e))
+		}
+		e.Status, e.URL = resp.Status, resp.URL
+		return quota.Account{}, e
+	}
+	a.Name = t.Name
+	return a, nil
+}
+
+// classify maps a non-2xx answer by its status (DeepSeek's error types
+// are few and generic: the status is what its error reference documents),
+// keeping the envelope's type and message; 402 is DeepSeek's "Insufficient
+// Balance", which the generic rules do not know.
+func classify(err error) error {
+	var se *httpx.StatusError
+	if !errors.As(err, &se) {
+		return err
+	}
+	e := quota.AsError(httpx.FromStatus(err))
+	if se.Status == http.StatusPaymentRequired {
+		e.Kind = quota.KindQuotaExhausted
+	}
+	if jsonval.CheckDepth(se.Body, jsonval.MaxDepth) != nil || !gjson.ValidBytes(se.Body) {
+		return e
+	}
+	root := gjson.ParseBytes(se.Body)
+	if root.Get("error").IsObject() {
+		// The status decides the kind; the envelope says what DeepSeek
+		// called it.
+		typ, msg := root.Get("error.type").String(), root.Get("error.message").String()
+		if typ != "" {
+			e.Code = httpx.Truncate(typ, 60)
+		}
+		if msg != "" {
+			e.Detail = httpx.Truncate(msg, httpx.DetailLen)
+		}
+	}
+	return e
+}
