@@ -132,9 +132,11 @@ func TestDriver(t *testing.T) {
 // buildBinaries builds mystatus (the module's main package), the rsswrap
 // helper and the hello-world host into a temporary directory.
 func buildBinaries(t *testing.T) (bin, wrap, hello string) {
-	goCmd := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(goCmd); err != nil {
-		goCmd = "go"
+	goCmd := "go"
+	if root, err := exec.Command("go", "env", "GOROOT").Output(); err == nil {
+		if c := filepath.Join(strings.TrimSpace(string(root)), "bin", "go"); fileExists(c) {
+			goCmd = c
+		}
 	}
 	dir := t.TempDir()
 	bin, wrap, hello = filepath.Join(dir, "mystatus"), filepath.Join(dir, "rsswrap"), filepath.Join(dir, "hello")
@@ -863,4 +865,9 @@ func (d *driver) hostAnalysis(goBench string) string {
 	w("2. Encode the reply once: hand jsonrpc2 a json.RawMessage built with a pooled buffer, so the result is not marshalled and then compacted a second time.\n")
 	w("3. Make plain catalog strings cheap: memoize messages without template data per localizer, and pre-size the renderer's builders, to cut the allocations (and with them GC work and the p99).\n")
 	return b.String()
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }

@@ -41,8 +41,6 @@ func (f *fake) Fetch(ctx context.Context, t quota.Target) (quota.Account, error)
 	return f.fetch(ctx, t)
 }
 
-func ok() *fake { return &fake{} }
-
 // In a synctest bubble: the sleeps and deadlines below cost no wall time.
 func TestOrderIsFixedAndUnconfiguredLeftOut(t *testing.T) {
 	synctest.Test(t, testOrderIsFixedAndUnconfiguredLeftOut)

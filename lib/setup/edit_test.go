@@ -165,10 +165,6 @@ func FuzzMerge(f *testing.F) {
 	})
 }
 
-// hasComments: the comment regexp only means something when the document
-// really has comments (it also matches inside strings).
-func hasComments(v hujson.Value) bool { return !v.IsStandard() }
-
 // comments are the comments of a parsed document, read from its
 // whitespace-and-comment runs only (a regexp over the raw bytes would also
 // match "//" inside string values).
