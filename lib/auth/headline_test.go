@@ -7,6 +7,7 @@ import (
 	"github.com/mystatus/mystatus/i18n"
 	"github.com/mystatus/mystatus/lib/auth"
 	"github.com/mystatus/mystatus/lib/explain"
+	"github.com/mystatus/mystatus/lib/provider"
 	"github.com/mystatus/mystatus/lib/quota"
 )
 
@@ -28,7 +29,7 @@ func TestHeadlines(t *testing.T) {
 	for code, titles := range want {
 		for _, lang := range i18n.Languages {
 			loc := i18n.New(lang)
-			x := explain.Explain(loc, quota.OpenAI, &quota.Error{Kind: quota.KindFileUnreadable, Code: code, Path: path}, paths)
+			x := explain.For(loc, provider.Description{ID: "openai"}, &quota.Error{Kind: quota.KindFileUnreadable, Code: code, Path: path}, paths)
 			if !strings.Contains(x.Title, titles[lang]) {
 				t.Errorf("%s/%s: title %q lacks %q", code, lang, x.Title, titles[lang])
 			}

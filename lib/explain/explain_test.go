@@ -3,6 +3,7 @@ package explain
 import (
 	"encoding/json"
 	"errors"
+	"github.com/mystatus/mystatus/lib/provider"
 	"github.com/mystatus/mystatus/lib/provider/all"
 	"os"
 	"path/filepath"
@@ -76,7 +77,7 @@ func TestExplainRendersEveryKind(t *testing.T) {
 		for _, k := range quota.Kinds {
 			for _, p := range platforms {
 				for _, e := range []*quota.Error{{Kind: k}, full(k)} {
-					x := Explain(loc, p, e, testPaths)
+					x := explainFor(loc, p, e, testPaths)
 					if x.Kind != k || x.Title == "" || x.Meaning == "" || len(x.Steps) == 0 || len(x.Steps) > 4 {
 						t.Fatalf("%s/%s/%s: incomplete explanation %+v", lang, k, p, x)
 					}
@@ -122,7 +123,7 @@ func TestExplainPicksSteps(t *testing.T) {
 		{"chmod", quota.OpenAI, &quota.Error{Kind: quota.KindFileUnreadable, Path: "/x/auth.json"}, "chmod 600 /x/auth.json"},
 	}
 	for _, tt := range tests {
-		x := Explain(en, tt.p, tt.err, testPaths)
+		x := explainFor(en, tt.p, tt.err, testPaths)
 		if got := strings.Join(x.Steps, "\n"); !strings.Contains(got, tt.want) {
 			t.Errorf("%s: steps %q lack %q", tt.name, got, tt.want)
 		}
@@ -131,22 +132,22 @@ func TestExplainPicksSteps(t *testing.T) {
 
 func TestExplainData(t *testing.T) {
 	en := i18n.New("en")
-	x := Explain(en, quota.ZAI, &quota.Error{Kind: quota.KindRateLimited, RetryAfter: 45 * time.Second}, testPaths)
+	x := explainFor(en, quota.ZAI, &quota.Error{Kind: quota.KindRateLimited, RetryAfter: 45 * time.Second}, testPaths)
 	if !strings.Contains(x.Meaning, "Z.ai") || !strings.Contains(x.Meaning, "45s") {
 		t.Errorf("meaning %q lacks the platform name or the wait", x.Meaning)
 	}
-	x = Explain(en, quota.OpenAI, &quota.Error{Kind: quota.KindServerError, Status: 502}, testPaths)
+	x = explainFor(en, quota.OpenAI, &quota.Error{Kind: quota.KindServerError, Status: 502}, testPaths)
 	if x.Title != "Server error (502)" {
 		t.Errorf("title = %q", x.Title)
 	}
-	x = Explain(en, quota.Antigravity, &quota.Error{Kind: quota.KindQuotaExhausted, ResetAt: time.Now().Add(2*time.Hour + 30*time.Minute)}, testPaths)
+	x = explainFor(en, quota.Antigravity, &quota.Error{Kind: quota.KindQuotaExhausted, ResetAt: time.Now().Add(2*time.Hour + 30*time.Minute)}, testPaths)
 	if !strings.Contains(x.Meaning, "2h 30m") {
 		t.Errorf("meaning %q lacks the time left", x.Meaning)
 	}
-	if x := Explain(en, quota.OpenAI, &quota.Error{}, testPaths); x.Kind != quota.KindInternal || strings.HasPrefix(x.Title, "error.") {
+	if x := explainFor(en, quota.OpenAI, &quota.Error{}, testPaths); x.Kind != quota.KindInternal || strings.HasPrefix(x.Title, "error.") {
 		t.Errorf("unclassified *quota.Error explained as %+v", x)
 	}
-	if x := Explain(en, quota.OpenAI, nil, testPaths); x.Kind != "" || x.Title != "" {
+	if x := explainFor(en, quota.OpenAI, nil, testPaths); x.Kind != "" || x.Title != "" {
 		t.Errorf("nil error explained as %+v", x)
 	}
 }
@@ -155,12 +156,12 @@ func TestExplainDetail(t *testing.T) {
 	en := i18n.New("en")
 	secret := "sk-CANARY-0123456789abcdef"
 	long := strings.Repeat("word ", 100) + secret
-	x := Explain(en, quota.OpenAI, &quota.Error{Kind: quota.KindMalformed, Detail: secret + " " + long}, testPaths)
+	x := explainFor(en, quota.OpenAI, &quota.Error{Kind: quota.KindMalformed, Detail: secret + " " + long}, testPaths)
 	if strings.Contains(x.Detail, "CANARY") || len(x.Detail) > DetailLen+len("…") {
 		t.Errorf("detail not scrubbed or truncated: %q", x.Detail)
 	}
 	// An unclassified error keeps its own text as detail, scrubbed.
-	x = Explain(en, quota.OpenAI, errors.New("boom Bearer eyJCANARY.abc.def"), testPaths)
+	x = explainFor(en, quota.OpenAI, errors.New("boom Bearer eyJCANARY.abc.def"), testPaths)
 	if x.Kind != quota.KindInternal || !strings.Contains(x.Detail, "boom") || strings.Contains(x.Detail, "CANARY") {
 		t.Errorf("unclassified error explained as %+v", x)
 	}
@@ -184,4 +185,15 @@ func TestDuration(t *testing.T) {
 			t.Errorf("Duration(%s, %v) = %q, want %q", tt.loc.Lang(), tt.d, got, tt.want)
 		}
 	}
+}
+
+// explainFor explains err as the surfaces do: with the description the
+// registered platform p gives of itself for paths.
+func explainFor(loc *i18n.Localizer, p quota.PlatformID, err error, paths auth.Paths) Explanation {
+	for _, d := range all.Descriptions(provider.Deps{Auth: auth.NewStore(paths)}) {
+		if d.ID == p {
+			return For(loc, d, err, paths)
+		}
+	}
+	return For(loc, provider.Description{ID: p}, err, paths)
 }

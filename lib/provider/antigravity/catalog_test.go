@@ -62,7 +62,7 @@ func TestClientErrorExplained(t *testing.T) {
 		t.Fatal("no problem reported for an id without a secret")
 	}
 	for _, lang := range i18n.Languages {
-		x := explain.Explain(i18n.New(lang), quota.Antigravity, err, p.d.Auth.Paths)
+		x := explain.For(i18n.New(lang), p.Describe(), err, p.d.Auth.Paths)
 		all := x.Title + x.Meaning + strings.Join(x.Steps, "\n")
 		if strings.Contains(all, "/v1/v1") || !strings.Contains(x.Meaning, "MYSTATUS_GOOGLE_CLIENT_SECRET") ||
 			!strings.Contains(x.Meaning, "MYSTATUS_GOOGLE_CLIENT_ID") {
@@ -70,7 +70,7 @@ func TestClientErrorExplained(t *testing.T) {
 		}
 	}
 	// A project-less answer names the tier.
-	x := explain.Explain(i18n.New("fr"), quota.Antigravity, &quota.Error{Kind: quota.KindProjectMissing, Reason: "free-tier"}, p.d.Auth.Paths)
+	x := explain.For(i18n.New("fr"), p.Describe(), &quota.Error{Kind: quota.KindProjectMissing, Reason: "free-tier"}, p.d.Auth.Paths)
 	if !strings.Contains(x.Meaning, "free-tier") {
 		t.Errorf("project missing: %q lacks the tier", x.Meaning)
 	}

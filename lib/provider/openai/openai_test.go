@@ -490,9 +490,9 @@ func TestRevokedLoginSteps(t *testing.T) {
 		s := newServer(t, 401, fixture)
 		p := newProvider(t, authFile(t, oauthEntry(makeJWT(t, liveClaims()))), s.env())
 		_, err := p.Fetch(context.Background(), discoverOne(t, p))
-		plain := explain.Explain(i18n.New("en"), quota.OpenAI, &quota.Error{Kind: quota.KindUnauthorized, Status: 401}, p.d.Auth.Paths)
+		plain := explain.For(i18n.New("en"), p.Describe(), &quota.Error{Kind: quota.KindUnauthorized, Status: 401}, p.d.Auth.Paths)
 		for _, lang := range i18n.Languages {
-			x := explain.Explain(i18n.New(lang), quota.OpenAI, err, p.d.Auth.Paths)
+			x := explain.For(i18n.New(lang), p.Describe(), err, p.d.Auth.Paths)
 			steps := strings.Join(x.Steps, "\n")
 			if x.Kind != quota.KindUnauthorized || !strings.Contains(steps, "opencode auth login") || len(x.Steps) < 3 {
 				t.Errorf("%s %s: %+v", fixture, lang, x)
