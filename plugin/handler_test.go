@@ -64,7 +64,7 @@ func TestLSPInitialize(t *testing.T) {
 }
 
 func TestModernEra(t *testing.T) {
-	p := &fakeProvider{id: quota.OpenAI, accounts: []string{"a@example.com"}}
+	p := &fakeProvider{id: "openai", accounts: []string{"a@example.com"}}
 	s := start(t, newService(p))
 
 	d := s.call("server-discover-probe-1", "server/discover", `{`+modernMeta+`}`).Get("result")
@@ -153,7 +153,7 @@ func TestModernErrors(t *testing.T) {
 func TestStructuredByVersion(t *testing.T) {
 	for _, v := range legacyVersions {
 		t.Run(v, func(t *testing.T) {
-			s := start(t, newService(&fakeProvider{id: quota.Zhipu, accounts: []string{"k"}}))
+			s := start(t, newService(&fakeProvider{id: "zhipu", accounts: []string{"k"}}))
 			s.call(0, "initialize", `{"protocolVersion":"`+v+`","capabilities":{}}`)
 			want := v >= "2025-06-18"
 			tools := s.call(1, "tools/list", "").Get("result.tools.0")
@@ -202,7 +202,7 @@ func TestToolsList(t *testing.T) {
 }
 
 func TestLanguage(t *testing.T) {
-	p := &fakeProvider{id: quota.OpenAI, accounts: []string{"a"}}
+	p := &fakeProvider{id: "openai", accounts: []string{"a"}}
 	s := start(t, newService(p), withEnv(map[string]string{"MYSTATUS_LANG": "fr", "LANG": "zh_CN.UTF-8"}))
 	desc := s.call(1, "tools/list", "").Get("result.tools.0.description").Str
 	if want := i18n.New("fr").T("plugin.mystatus.description", map[string]any{"Platforms": "OpenAI"}); desc != want {
@@ -228,7 +228,7 @@ func TestLanguage(t *testing.T) {
 }
 
 func TestToolCallArguments(t *testing.T) {
-	s := start(t, newService(&fakeProvider{id: quota.OpenAI, accounts: []string{"a"}}, &fakeProvider{id: quota.Copilot, accounts: []string{"c"}}))
+	s := start(t, newService(&fakeProvider{id: "openai", accounts: []string{"a"}}, &fakeProvider{id: "copilot", accounts: []string{"c"}}))
 	fr := i18n.New("fr")
 	tests := []struct {
 		args    string
@@ -301,7 +301,7 @@ func TestCancellation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := &fakeProvider{id: quota.OpenAI, accounts: []string{"a"}, block: make(chan struct{}), entered: make(chan string, 1)}
+			p := &fakeProvider{id: "openai", accounts: []string{"a"}, block: make(chan struct{}), entered: make(chan string, 1)}
 			defer close(p.block)
 			s := start(t, newService(p))
 			s.sendLine(`{"jsonrpc":"2.0","id":` + tt.id + `,"method":"tools/call","params":{"name":"mystatus","_meta":{"progressToken":1}}}`)
@@ -358,7 +358,7 @@ func TestProgress(t *testing.T) {
 
 	t.Run("fast call sends none", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
-			s := start(t, newService(&fakeProvider{id: quota.OpenAI, accounts: []string{"a"}}, &fakeProvider{id: quota.Zhipu, accounts: []string{"z"}}))
+			s := start(t, newService(&fakeProvider{id: "openai", accounts: []string{"a"}}, &fakeProvider{id: "zhipu", accounts: []string{"z"}}))
 			s.sendLine(call(`"tok-1"`))
 			expectReply(t, s)
 		})
@@ -368,15 +368,15 @@ func TestProgress(t *testing.T) {
 		t.Run("slow call "+token, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				t0 := time.Now()
-				b, c := blocked(quota.Zhipu), blocked(quota.Copilot)
-				s := start(t, newService(&fakeProvider{id: quota.OpenAI, accounts: []string{"a"}}, b, c))
+				b, c := blocked("zhipu"), blocked("copilot")
+				s := start(t, newService(&fakeProvider{id: "openai", accounts: []string{"a"}}, b, c))
 				s.sendLine(call(token))
 				// OpenAI is done at once, but reported only after the grace.
-				if at := expectProgress(t, s, token, 1, 3, quota.OpenAI); at.Sub(t0) != progressGrace {
+				if at := expectProgress(t, s, token, 1, 3, "openai"); at.Sub(t0) != progressGrace {
 					t.Fatalf("first notification after %v, want %v", at.Sub(t0), progressGrace)
 				}
 				close(b.block)
-				last := expectProgress(t, s, token, 2, 3, quota.Zhipu)
+				last := expectProgress(t, s, token, 2, 3, "zhipu")
 				// The last platform gets none: the reply follows, no sooner
 				// than progressSettle after the last notification.
 				close(c.block)
@@ -389,8 +389,8 @@ func TestProgress(t *testing.T) {
 
 	t.Run("coalesced", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
-			c := blocked(quota.Copilot)
-			s := start(t, newService(&fakeProvider{id: quota.OpenAI, accounts: []string{"a"}}, &fakeProvider{id: quota.Zhipu, accounts: []string{"z"}}, c))
+			c := blocked("copilot")
+			s := start(t, newService(&fakeProvider{id: "openai", accounts: []string{"a"}}, &fakeProvider{id: "zhipu", accounts: []string{"z"}}, c))
 			s.sendLine(call(`7`))
 			// Two platforms done within the grace: one notification (the
 			// latest count; either may be named).
@@ -405,10 +405,10 @@ func TestProgress(t *testing.T) {
 
 	t.Run("none for a platform finishing with the last", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
-			b, c := blocked(quota.Zhipu), blocked(quota.Copilot)
-			s := start(t, newService(&fakeProvider{id: quota.OpenAI, accounts: []string{"a"}}, b, c))
+			b, c := blocked("zhipu"), blocked("copilot")
+			s := start(t, newService(&fakeProvider{id: "openai", accounts: []string{"a"}}, b, c))
 			s.sendLine(call(`"t"`))
-			expectProgress(t, s, `"t"`, 1, 3, quota.OpenAI)
+			expectProgress(t, s, `"t"`, 1, 3, "openai")
 			// Zhipu's 2/3 is due only progressEvery later; Copilot, the
 			// last, finishes first, so it is never sent.
 			close(b.block)
@@ -420,7 +420,7 @@ func TestProgress(t *testing.T) {
 }
 
 func TestLSPWorkDoneProgress(t *testing.T) {
-	s := start(t, newService(&fakeProvider{id: quota.OpenAI, accounts: []string{"a"}}))
+	s := start(t, newService(&fakeProvider{id: "openai", accounts: []string{"a"}}))
 	s.sendLine(`{"jsonrpc":"2.0","id":1,"method":"mystatus/report","params":{"workDoneToken":"w1"}}`)
 	kinds := []string{}
 	for {
@@ -458,7 +458,7 @@ func TestPanic(t *testing.T) {
 }
 
 func TestDuplicateID(t *testing.T) {
-	p := &fakeProvider{id: quota.OpenAI, accounts: []string{"a"}, block: make(chan struct{}), entered: make(chan string, 1)}
+	p := &fakeProvider{id: "openai", accounts: []string{"a"}, block: make(chan struct{}), entered: make(chan string, 1)}
 	s := start(t, newService(p))
 	s.sendLine(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"mystatus"}}`)
 	<-p.entered
@@ -472,7 +472,7 @@ func TestDuplicateID(t *testing.T) {
 }
 
 func TestNative(t *testing.T) {
-	s := start(t, newService(&fakeProvider{id: quota.OpenAI, accounts: []string{"a"}}, &fakeProvider{id: quota.Anthropic}))
+	s := start(t, newService(&fakeProvider{id: "openai", accounts: []string{"a"}}, &fakeProvider{id: "anthropic"}))
 
 	d := s.call(1, "plugin/describe", "").Get("result")
 	if d.Get("name").Str != "mystatus" || d.Get("version").Str != "1.2.3" || d.Get("tools.0.name").Str != "mystatus" ||
@@ -520,7 +520,7 @@ func TestNative(t *testing.T) {
 }
 
 func TestPrompts(t *testing.T) {
-	p := &fakeProvider{id: quota.OpenAI, accounts: []string{"a"}, plan: "pro $5 !`rm -rf` $ARGUMENTS"}
+	p := &fakeProvider{id: "openai", accounts: []string{"a"}, plan: "pro $5 !`rm -rf` $ARGUMENTS"}
 	s := start(t, newService(p))
 	list := s.call(1, "prompts/list", "").Get("result.prompts")
 	if list.Get("#").Int() != 1 || list.Get("0.name").Str != "mystatus" || list.Get("0.arguments").Raw != "[]" || list.Get("0.description").Str == "" {
@@ -543,7 +543,7 @@ func TestPrompts(t *testing.T) {
 // instruction to call the tool; the report goes on in the background, so
 // a later prompts/get has it.
 func TestPromptBudget(t *testing.T) {
-	p := &fakeProvider{id: quota.OpenAI, accounts: []string{"a"}, block: make(chan struct{}), entered: make(chan string, 1)}
+	p := &fakeProvider{id: "openai", accounts: []string{"a"}, block: make(chan struct{}), entered: make(chan string, 1)}
 	s := start(t, newService(p), withHost(func(h *host) { h.promptT = 1 }))
 	text := s.call(1, "prompts/get", `{"name":"mystatus"}`).Get("result.messages.0.content.text").Str
 	if want := i18n.New("en").T("plugin.mystatus.template", nil); text != want {
@@ -610,8 +610,8 @@ func FuzzSanitizePrompt(f *testing.F) {
 // TestStdoutPurity: a whole session, good and bad input mixed, writes
 // nothing but JSON-RPC frames.
 func TestStdoutPurity(t *testing.T) {
-	p := &fakeProvider{id: quota.OpenAI, accounts: []string{"a"}}
-	s := start(t, newService(p, &fakeProvider{id: quota.Copilot, accounts: []string{"b", "c"}}))
+	p := &fakeProvider{id: "openai", accounts: []string{"a"}}
+	s := start(t, newService(p, &fakeProvider{id: "copilot", accounts: []string{"b", "c"}}))
 	for _, l := range []string{
 		`{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"0"}}}`,
 		`{"jsonrpc":"2.0","method":"notifications/initialized"}`,
@@ -660,8 +660,8 @@ func TestStdoutPurity(t *testing.T) {
 // TestConcurrentCalls: 100 concurrent tools/call are all answered
 // correctly, with exactly one upstream fetch per account.
 func TestConcurrentCalls(t *testing.T) {
-	a := &fakeProvider{id: quota.OpenAI, accounts: []string{"a1", "a2"}, block: make(chan struct{})}
-	b := &fakeProvider{id: quota.Copilot, accounts: []string{"b1"}, block: make(chan struct{})}
+	a := &fakeProvider{id: "openai", accounts: []string{"a1", "a2"}, block: make(chan struct{})}
+	b := &fakeProvider{id: "copilot", accounts: []string{"b1"}, block: make(chan struct{})}
 	s := start(t, newService(a, b))
 	const n = 100
 	var wg sync.WaitGroup
@@ -703,14 +703,14 @@ func TestConcurrentCalls(t *testing.T) {
 // in its "markdown" field, the same text as content[0]; the JSON forms for
 // programs (format "json", native mystatus/report) stay pure data.
 func TestStructuredMarkdown(t *testing.T) {
-	s := start(t, newService(&fakeProvider{id: quota.OpenAI, accounts: []string{"a"}}))
+	s := start(t, newService(&fakeProvider{id: "openai", accounts: []string{"a"}}))
 	for i, lang := range []string{"en", "zh", "fr"} {
 		res := s.call(i, "tools/call", `{"name":"mystatus","arguments":{"lang":"`+lang+`"}}`).Get("result")
 		md := res.Get("structuredContent.markdown")
 		if md.Type != gjson.String || md.Str == "" || md.Str != res.Get("content.0.text").Str {
 			t.Fatalf("%s: markdown field %q, text %q", lang, md.Str, res.Get("content.0.text").Str)
 		}
-		if !strings.Contains(md.Str, render.PlatformName(i18n.New(lang), quota.OpenAI)) {
+		if !strings.Contains(md.Str, render.PlatformName(i18n.New(lang), "openai")) {
 			t.Fatalf("%s: markdown lacks the platform heading: %q", lang, md.Str)
 		}
 	}

@@ -7,14 +7,13 @@ import (
 
 	"github.com/tidwall/gjson"
 
-	"github.com/mystatus/mystatus/lib/quota"
 )
 
 // TestMemoReusesCachedRendering: a report made wholly from the cache is
 // rendered once per (arguments, cache generation, minute); a refresh, a
 // new minute or other arguments render again.
 func TestMemoReusesCachedRendering(t *testing.T) {
-	p := &fakeProvider{id: quota.OpenAI, accounts: []string{"a@x"}}
+	p := &fakeProvider{id: "openai", accounts: []string{"a@x"}}
 	svc := newService(p)
 	clock := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 	env := Env{Service: svc, Lang: "en", Now: func() time.Time { return clock }, Memo: &Memo{}}

@@ -13,13 +13,12 @@ import (
 
 	"github.com/sourcegraph/jsonrpc2"
 
-	"github.com/mystatus/mystatus/lib/quota"
 )
 
 // TestServeCancel: cancelling ctx (SIGINT/SIGTERM in main) stops the host
 // and everything running, and Serve returns nil.
 func TestServeCancel(t *testing.T) {
-	p := &fakeProvider{id: quota.OpenAI, accounts: []string{"a"}, block: make(chan struct{}), entered: make(chan string, 1)}
+	p := &fakeProvider{id: "openai", accounts: []string{"a"}, block: make(chan struct{}), entered: make(chan string, 1)}
 	defer close(p.block)
 	inR, inW := io.Pipe()
 	defer inW.Close()
@@ -68,7 +67,7 @@ func TestServeWriteFailure(t *testing.T) {
 // TestServeLang: Options.Lang (the --lang flag) beats the environment; a
 // request's lang argument beats both.
 func TestServeLang(t *testing.T) {
-	p := &fakeProvider{id: quota.OpenAI, accounts: []string{"a"}}
+	p := &fakeProvider{id: "openai", accounts: []string{"a"}}
 	s := start(t, newService(p), withEnv(map[string]string{"MYSTATUS_LANG": "fr"}), func(o *Options, _ *host) { o.Lang = "zh_CN.UTF-8" })
 	if got := s.call(1, "tools/call", `{"name":"mystatus"}`).Get("result.structuredContent.locale").Str; got != "zh" {
 		t.Fatalf("locale %q, want zh", got)

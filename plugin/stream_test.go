@@ -7,7 +7,6 @@ import (
 
 	"github.com/tidwall/gjson"
 
-	"github.com/mystatus/mystatus/lib/quota"
 )
 
 // TestStreamBadInput sends every kind of input sourcegraph/jsonrpc2 closes
@@ -215,7 +214,7 @@ func TestStreamForcedFraming(t *testing.T) {
 // TestStreamEOFDrain: input ends while a tools/call is running; its reply
 // is still written before the host returns.
 func TestStreamEOFDrain(t *testing.T) {
-	p := &fakeProvider{id: quota.OpenAI, accounts: []string{"a"}, block: make(chan struct{}), entered: make(chan string, 1)}
+	p := &fakeProvider{id: "openai", accounts: []string{"a"}, block: make(chan struct{}), entered: make(chan string, 1)}
 	s := start(t, newService(p))
 	s.sendLine(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"mystatus","arguments":{}}}`)
 	<-p.entered
@@ -230,7 +229,7 @@ func TestStreamEOFDrain(t *testing.T) {
 // TestStreamEOFDrainBounded: a request that never finishes does not keep
 // the host alive past the drain bound.
 func TestStreamEOFDrainBounded(t *testing.T) {
-	p := &fakeProvider{id: quota.OpenAI, accounts: []string{"a"}, block: make(chan struct{}), entered: make(chan string, 1)}
+	p := &fakeProvider{id: "openai", accounts: []string{"a"}, block: make(chan struct{}), entered: make(chan string, 1)}
 	defer close(p.block)
 	s := start(t, newService(p), withHost(func(h *host) { h.drainT = 1 })) // 1 ns
 	s.sendLine(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"mystatus"}}`)

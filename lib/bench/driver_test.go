@@ -264,10 +264,10 @@ func checkAll(t *testing.T, rep quota.Report, google int) {
 	}
 	for _, r := range rep.Results {
 		failed := r.Err != nil || slices.ContainsFunc(r.Accounts, func(a quota.Account) bool { return a.Err != nil })
-		if failed != (r.Platform == quota.ZAI) {
+		if failed != (r.Platform == "zai") {
 			t.Fatalf("%s: unexpected outcome %+v", r.Platform, r)
 		}
-		if r.Platform == quota.Antigravity && len(r.Accounts) != google {
+		if r.Platform == "antigravity" && len(r.Accounts) != google {
 			t.Fatalf("%d Antigravity accounts, want %d", len(r.Accounts), google)
 		}
 	}

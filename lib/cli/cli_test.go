@@ -202,7 +202,7 @@ func TestExitFor(t *testing.T) {
 		return quota.Window{Kind: quota.KindRate, Period: 10 * time.Hour, UsedPct: used, ResetAt: now.Add(left)}
 	}
 	rep := func(failed bool, ws ...quota.Window) quota.Report {
-		res := quota.Result{Platform: quota.OpenAI, Accounts: []quota.Account{{Name: "a", Windows: ws}}}
+		res := quota.Result{Platform: "openai", Accounts: []quota.Account{{Name: "a", Windows: ws}}}
 		if failed {
 			res.Accounts = append(res.Accounts, quota.Account{Name: "b", Err: quota.ErrNotConfigured})
 		}

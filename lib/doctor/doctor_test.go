@@ -142,14 +142,14 @@ func troubled(t *testing.T) (auth.Paths, []quota.Provider) {
 	// checks what their files hold.
 	real := provider.Deps{Auth: auth.NewStore(p)}
 	ps := []quota.Provider{
-		&fake{id: quota.OpenAI, sources: []string{authPath}, diag: openai.New(real),
+		&fake{id: "openai", sources: []string{authPath}, diag: openai.New(real),
 			disc: &quota.Error{Kind: quota.KindTokenExpired, Path: authPath}},
-		&fake{id: quota.Anthropic, sources: []string{authPath}, diag: anthropic.New(real), fetchErr: &quota.Error{Kind: quota.KindUnauthorized, Status: 401,
+		&fake{id: "anthropic", sources: []string{authPath}, diag: anthropic.New(real), fetchErr: &quota.Error{Kind: quota.KindUnauthorized, Status: 401,
 			Detail: `{"error":"invalid token sk-ant-oat01-CANARY-anthropic"}`}},
-		&fake{id: quota.Zhipu, sources: []string{authPath}, diag: zhipu.NewZhipu(real), fetchErr: &quota.Error{Kind: quota.KindQuotaExhausted, ResetAt: now.Add(time.Hour)}},
-		&fake{id: quota.ZAI, sources: []string{authPath}, diag: zhipu.NewZAI(real), disc: quota.ErrNotConfigured},
-		&fake{id: quota.Antigravity, sources: []string{plugin, filepath.Join(p.XDGData, "opencode", "antigravity-accounts.json"), am}, diag: antigravity.New(real)},
-		&fake{id: quota.Copilot, sources: []string{pat, authPath}, diag: copilot.New(real)},
+		&fake{id: "zhipu", sources: []string{authPath}, diag: zhipu.NewZhipu(real), fetchErr: &quota.Error{Kind: quota.KindQuotaExhausted, ResetAt: now.Add(time.Hour)}},
+		&fake{id: "zai", sources: []string{authPath}, diag: zhipu.NewZAI(real), disc: quota.ErrNotConfigured},
+		&fake{id: "antigravity", sources: []string{plugin, filepath.Join(p.XDGData, "opencode", "antigravity-accounts.json"), am}, diag: antigravity.New(real)},
+		&fake{id: "copilot", sources: []string{pat, authPath}, diag: copilot.New(real)},
 	}
 	return p, ps
 }
@@ -187,28 +187,28 @@ func TestRunFindsEachProblem(t *testing.T) {
 	wants := []want{
 		{OK, CheckFile, "", "", "", authPath + " is readable"},
 		{Warn, CheckPermissions, "", "", "", "chmod 600 " + authPath},
-		{Warn, CheckExpiry, quota.OpenAI, "", quota.KindTokenExpired, "Use an OpenAI model in OpenCode once"},
-		{OK, CheckExpiry, quota.Anthropic, "", "", "valid until"},
-		{OK, CheckCredentials, quota.Zhipu, "", "", "credentials present"},
-		{Error, CheckCredentials, quota.ZAI, "", quota.KindFieldMissing, "zai-coding-plan.type"},
-		{OK, CheckCredentials, quota.Copilot, "", "", `no "github-copilot" entry`},
-		{Error, CheckCredentials, quota.Copilot, "", quota.KindFieldMissing, "free, pro, pro+, business, enterprise"},
-		{OK, CheckAccounts, quota.Antigravity, "ok@example.com", "", "ready"},
+		{Warn, CheckExpiry, "openai", "", quota.KindTokenExpired, "Use an OpenAI model in OpenCode once"},
+		{OK, CheckExpiry, "anthropic", "", "", "valid until"},
+		{OK, CheckCredentials, "zhipu", "", "", "credentials present"},
+		{Error, CheckCredentials, "zai", "", quota.KindFieldMissing, "zai-coding-plan.type"},
+		{OK, CheckCredentials, "copilot", "", "", `no "github-copilot" entry`},
+		{Error, CheckCredentials, "copilot", "", quota.KindFieldMissing, "free, pro, pro+, business, enterprise"},
+		{OK, CheckAccounts, "antigravity", "ok@example.com", "", "ready"},
 		// mystatus asks loadCodeAssist for a missing project id.
-		{OK, CheckAccounts, quota.Antigravity, "noproj@example.com", "", "ready"},
-		{Error, CheckAccounts, quota.Antigravity, "norefresh@example.com", quota.KindFieldMissing, "accounts[2].refreshToken"},
-		{OK, CheckAccounts, quota.Antigravity, "off@example.com", "", "skipped"},
-		{OK, CheckFile, quota.Antigravity, "", "", "not found"},
-		{Error, CheckManager, quota.Antigravity, "dead@example.com", quota.KindAccountDisabled, "invalid_grant"},
-		{OK, CheckManager, quota.Antigravity, "fine@example.com", "", "ready"},
-		{Warn, CheckManager, quota.Antigravity, "blocked@example.com", quota.KindVerification, "https://accounts.google.com/signin/continue"},
-		{Error, CheckFile, quota.Antigravity, "", quota.KindFileMalformed, "d.json"},
-		{Error, CheckEndpoint, quota.ZAI, "", quota.KindBadConfig, "MYSTATUS_ZAI_BASE_URL"},
-		{OK, CheckEndpoint, quota.OpenAI, "", "", "MYSTATUS_OPENAI_BASE_URL = http://127.0.0.1:9/backend-api is a valid base URL"},
-		{Error, CheckEndpoint, quota.Antigravity, "", quota.KindBadConfig, "doubled"},
-		{Error, CheckReachability, quota.Anthropic, "acct", quota.KindUnauthorized, "Use a Claude model"},
-		{Warn, CheckReachability, quota.Zhipu, "acct", quota.KindQuotaExhausted, "Quota used up"},
-		{OK, CheckReachability, quota.Antigravity, "acct", "", "answered"},
+		{OK, CheckAccounts, "antigravity", "noproj@example.com", "", "ready"},
+		{Error, CheckAccounts, "antigravity", "norefresh@example.com", quota.KindFieldMissing, "accounts[2].refreshToken"},
+		{OK, CheckAccounts, "antigravity", "off@example.com", "", "skipped"},
+		{OK, CheckFile, "antigravity", "", "", "not found"},
+		{Error, CheckManager, "antigravity", "dead@example.com", quota.KindAccountDisabled, "invalid_grant"},
+		{OK, CheckManager, "antigravity", "fine@example.com", "", "ready"},
+		{Warn, CheckManager, "antigravity", "blocked@example.com", quota.KindVerification, "https://accounts.google.com/signin/continue"},
+		{Error, CheckFile, "antigravity", "", quota.KindFileMalformed, "d.json"},
+		{Error, CheckEndpoint, "zai", "", quota.KindBadConfig, "MYSTATUS_ZAI_BASE_URL"},
+		{OK, CheckEndpoint, "openai", "", "", "MYSTATUS_OPENAI_BASE_URL = http://127.0.0.1:9/backend-api is a valid base URL"},
+		{Error, CheckEndpoint, "antigravity", "", quota.KindBadConfig, "doubled"},
+		{Error, CheckReachability, "anthropic", "acct", quota.KindUnauthorized, "Use a Claude model"},
+		{Warn, CheckReachability, "zhipu", "acct", quota.KindQuotaExhausted, "Quota used up"},
+		{OK, CheckReachability, "antigravity", "acct", "", "answered"},
 	}
 	for _, w := range wants {
 		if !has(rep, w) {
@@ -228,7 +228,7 @@ func TestRunFindsEachProblem(t *testing.T) {
 	if ExitCode(rep) != 1 {
 		t.Errorf("exit code %d, want 1", ExitCode(rep))
 	}
-	if has(rep, want{Error, CheckFile, quota.Antigravity, "", quota.KindFileMalformed, "b.json.tmp"}) {
+	if has(rep, want{Error, CheckFile, "antigravity", "", quota.KindFileMalformed, "b.json.tmp"}) {
 		t.Error("a temporary file of Antigravity-Manager was checked")
 	}
 }
@@ -268,7 +268,7 @@ func TestRenderEveryLanguage(t *testing.T) {
 func TestHealthyHome(t *testing.T) {
 	p := newHome(t)
 	write(t, p.OpenCodeAuth(), fmt.Sprintf(`{"openai": {"type": "oauth", "access": %q}}`, jwt(fmt.Sprintf(`{"exp":%d}`, now.Add(time.Hour).Unix()))), 0o600)
-	ps := []quota.Provider{&fake{id: quota.OpenAI, sources: []string{p.OpenCodeAuth()}}}
+	ps := []quota.Provider{&fake{id: "openai", sources: []string{p.OpenCodeAuth()}}}
 	d := deps(p, nil)
 	rep := Run(context.Background(), Options{Deps: d, Providers: ps, Loc: i18n.New("en")})
 	if ExitCode(rep) != 0 {
@@ -284,7 +284,7 @@ func TestHealthyHome(t *testing.T) {
 
 func TestNothingConfigured(t *testing.T) {
 	p := newHome(t)
-	ps := []quota.Provider{&fake{id: quota.OpenAI, sources: []string{p.OpenCodeAuth()}, disc: quota.ErrNotConfigured}}
+	ps := []quota.Provider{&fake{id: "openai", sources: []string{p.OpenCodeAuth()}, disc: quota.ErrNotConfigured}}
 	rep := Run(context.Background(), Options{Deps: deps(p, nil), Providers: ps, Loc: i18n.New("en")})
 	if !has(rep, want{Warn, CheckPlatforms, "", "", "", "opencode auth login"}) || ExitCode(rep) != 1 {
 		t.Fatalf("empty home not reported: %+v", rep.Findings)
@@ -295,9 +295,9 @@ func TestExpiryTakesTheEarlierDate(t *testing.T) {
 	p := newHome(t)
 	write(t, p.OpenCodeAuth(), fmt.Sprintf(`{"openai": {"type": "oauth", "access": %q, "expires": %d}}`,
 		jwt(fmt.Sprintf(`{"exp":%d}`, now.Add(-time.Minute).Unix())), now.Add(time.Hour).UnixMilli()), 0o600)
-	ps := []quota.Provider{&fake{id: quota.OpenAI, sources: []string{p.OpenCodeAuth()}, diag: openai.New(deps(p, nil))}}
+	ps := []quota.Provider{&fake{id: "openai", sources: []string{p.OpenCodeAuth()}, diag: openai.New(deps(p, nil))}}
 	rep := Run(context.Background(), Options{Deps: deps(p, nil), Providers: ps, Loc: i18n.New("en")})
-	if !has(rep, want{Warn, CheckExpiry, quota.OpenAI, "", quota.KindTokenExpired, "Use an OpenAI model"}) {
+	if !has(rep, want{Warn, CheckExpiry, "openai", "", quota.KindTokenExpired, "Use an OpenAI model"}) {
 		t.Fatalf("expired JWT behind a future \"expires\" not reported: %+v", rep.Findings)
 	}
 }

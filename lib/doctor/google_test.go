@@ -18,8 +18,8 @@ func TestGoogleClientOverrideIncomplete(t *testing.T) {
 	d := deps(p, map[string]string{"MYSTATUS_GOOGLE_CLIENT_ID": "x.apps.googleusercontent.com"})
 	rep := Run(context.Background(), Options{Deps: d, Providers: ps, Loc: i18n.New("en"), Now: d.Now})
 	for _, acct := range []string{"ok@example.com", "noproj@example.com", "fine@example.com"} {
-		if has(rep, want{OK, CheckAccounts, quota.Antigravity, acct, "", "ready"}) ||
-			has(rep, want{OK, CheckManager, quota.Antigravity, acct, "", "ready"}) {
+		if has(rep, want{OK, CheckAccounts, "antigravity", acct, "", "ready"}) ||
+			has(rep, want{OK, CheckManager, "antigravity", acct, "", "ready"}) {
 			t.Errorf("%s is called ready", acct)
 		}
 	}
@@ -38,7 +38,7 @@ func TestGoogleClientOverrideIncomplete(t *testing.T) {
 
 	// Without any client setting the built-in clients renew the token.
 	rep = Run(context.Background(), Options{Deps: deps(p, nil), Providers: ps, Loc: i18n.New("en"), Now: d.Now})
-	if !has(rep, want{OK, CheckAccounts, quota.Antigravity, "ok@example.com", "", "ready"}) {
+	if !has(rep, want{OK, CheckAccounts, "antigravity", "ok@example.com", "", "ready"}) {
 		t.Error("ok@example.com is not ready with the built-in clients")
 	}
 }

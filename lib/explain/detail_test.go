@@ -33,19 +33,19 @@ func TestDetailLocalized(t *testing.T) {
 		{"fr", "pas du JSON\u00a0: " + body, "1\u202f048\u202f576 octets", "le 14/11/2023 à"},
 	} {
 		loc := i18n.New(tt.lang)
-		if got := explainFor(loc, quota.OpenAI, e, auth.Paths{}).Detail; got != tt.body {
+		if got := explainFor(loc, "openai", e, auth.Paths{}).Detail; got != tt.body {
 			t.Errorf("%s: detail %q, want %q", tt.lang, got, tt.body)
 		}
-		if got := explainFor(loc, quota.OpenAI, big, auth.Paths{}).Detail; !strings.Contains(got, tt.big) {
+		if got := explainFor(loc, "openai", big, auth.Paths{}).Detail; !strings.Contains(got, tt.big) {
 			t.Errorf("%s: detail %q lacks %q", tt.lang, got, tt.big)
 		}
-		if got := explainFor(loc, quota.Anthropic, exp, auth.Paths{}).Detail; !strings.Contains(got, tt.year) {
+		if got := explainFor(loc, "anthropic", exp, auth.Paths{}).Detail; !strings.Contains(got, tt.year) {
 			t.Errorf("%s: detail %q lacks %q", tt.lang, got, tt.year)
 		}
 	}
 	// Upstream text has no ID and stays as written.
 	up := &quota.Error{Kind: quota.KindServerError, Detail: "Internal error encountered."}
-	if got := explainFor(i18n.New("zh"), quota.OpenAI, up, auth.Paths{}).Detail; got != up.Detail {
+	if got := explainFor(i18n.New("zh"), "openai", up, auth.Paths{}).Detail; got != up.Detail {
 		t.Errorf("upstream detail changed: %q", got)
 	}
 }

@@ -102,25 +102,25 @@ func TestExplainPicksSteps(t *testing.T) {
 		err  *quota.Error
 		want string // a substring of the steps
 	}{
-		{"openai renews by use", quota.OpenAI, &quota.Error{Kind: quota.KindTokenExpired}, "Use an OpenAI model in OpenCode once"},
-		{"anthropic renews by use", quota.Anthropic, &quota.Error{Kind: quota.KindTokenExpired}, "Use a Claude model"},
-		{"generic token expiry", quota.Copilot, &quota.Error{Kind: quota.KindTokenExpired}, "Use GitHub Copilot once in OpenCode"},
-		{"zhipu key", quota.Zhipu, &quota.Error{Kind: quota.KindUnauthorized}, "regenerate it"},
-		{"zai key path", quota.ZAI, &quota.Error{Kind: quota.KindUnauthorized}, `"zai-coding-plan" in /home/u/.local/share/opencode/auth.json`},
-		{"copilot pat field", quota.Copilot, &quota.Error{Kind: quota.KindFieldMissing, Path: "/home/u/.config/opencode/copilot-quota-token.json", Field: "tier"},
+		{"openai renews by use", "openai", &quota.Error{Kind: quota.KindTokenExpired}, "Use an OpenAI model in OpenCode once"},
+		{"anthropic renews by use", "anthropic", &quota.Error{Kind: quota.KindTokenExpired}, "Use a Claude model"},
+		{"generic token expiry", "copilot", &quota.Error{Kind: quota.KindTokenExpired}, "Use GitHub Copilot once in OpenCode"},
+		{"zhipu key", "zhipu", &quota.Error{Kind: quota.KindUnauthorized}, "regenerate it"},
+		{"zai key path", "zai", &quota.Error{Kind: quota.KindUnauthorized}, `"zai-coding-plan" in /home/u/.local/share/opencode/auth.json`},
+		{"copilot pat field", "copilot", &quota.Error{Kind: quota.KindFieldMissing, Path: "/home/u/.config/opencode/copilot-quota-token.json", Field: "tier"},
 			"free, pro, pro+, business, enterprise"},
-		{"copilot pat permission", quota.Copilot, &quota.Error{Kind: quota.KindFieldMissing, Path: "/home/u/.config/opencode/copilot-quota-token.json", Field: "token"},
+		{"copilot pat permission", "copilot", &quota.Error{Kind: quota.KindFieldMissing, Path: "/home/u/.config/opencode/copilot-quota-token.json", Field: "token"},
 			"“Plan” set to “Read-only”"},
-		{"copilot auth.json field", quota.Copilot, &quota.Error{Kind: quota.KindFieldMissing, Path: "/home/u/.local/share/opencode/auth.json", Field: "refresh"},
+		{"copilot auth.json field", "copilot", &quota.Error{Kind: quota.KindFieldMissing, Path: "/home/u/.local/share/opencode/auth.json", Field: "refresh"},
 			"opencode auth login"},
-		{"copilot org seats", quota.Copilot, &quota.Error{Kind: quota.KindNotFound, Status: 404}, "organization"},
-		{"antigravity plugin revoked", quota.Antigravity, &quota.Error{Kind: quota.KindRefreshRevoked, Path: "/home/u/.config/opencode/antigravity-accounts.json"},
+		{"copilot org seats", "copilot", &quota.Error{Kind: quota.KindNotFound, Status: 404}, "organization"},
+		{"antigravity plugin revoked", "antigravity", &quota.Error{Kind: quota.KindRefreshRevoked, Path: "/home/u/.config/opencode/antigravity-accounts.json"},
 			"`opencode auth login`, then choose Google"},
-		{"antigravity manager revoked", quota.Antigravity, &quota.Error{Kind: quota.KindRefreshRevoked, Path: "/home/u/.antigravity_tools/accounts/a.json"},
+		{"antigravity manager revoked", "antigravity", &quota.Error{Kind: quota.KindRefreshRevoked, Path: "/home/u/.antigravity_tools/accounts/a.json"},
 			"Re-add the same Google account in Antigravity-Manager"},
-		{"project", quota.Antigravity, &quota.Error{Kind: quota.KindProjectMissing}, "/home/u/.config/opencode/antigravity-accounts.json"},
-		{"disabled", quota.Antigravity, &quota.Error{Kind: quota.KindAccountDisabled, Reason: "invalid_grant: revoked"}, "invalid_grant"},
-		{"chmod", quota.OpenAI, &quota.Error{Kind: quota.KindFileUnreadable, Path: "/x/auth.json"}, "chmod 600 /x/auth.json"},
+		{"project", "antigravity", &quota.Error{Kind: quota.KindProjectMissing}, "/home/u/.config/opencode/antigravity-accounts.json"},
+		{"disabled", "antigravity", &quota.Error{Kind: quota.KindAccountDisabled, Reason: "invalid_grant: revoked"}, "invalid_grant"},
+		{"chmod", "openai", &quota.Error{Kind: quota.KindFileUnreadable, Path: "/x/auth.json"}, "chmod 600 /x/auth.json"},
 	}
 	for _, tt := range tests {
 		x := explainFor(en, tt.p, tt.err, testPaths)
@@ -132,22 +132,22 @@ func TestExplainPicksSteps(t *testing.T) {
 
 func TestExplainData(t *testing.T) {
 	en := i18n.New("en")
-	x := explainFor(en, quota.ZAI, &quota.Error{Kind: quota.KindRateLimited, RetryAfter: 45 * time.Second}, testPaths)
+	x := explainFor(en, "zai", &quota.Error{Kind: quota.KindRateLimited, RetryAfter: 45 * time.Second}, testPaths)
 	if !strings.Contains(x.Meaning, "Z.ai") || !strings.Contains(x.Meaning, "45s") {
 		t.Errorf("meaning %q lacks the platform name or the wait", x.Meaning)
 	}
-	x = explainFor(en, quota.OpenAI, &quota.Error{Kind: quota.KindServerError, Status: 502}, testPaths)
+	x = explainFor(en, "openai", &quota.Error{Kind: quota.KindServerError, Status: 502}, testPaths)
 	if x.Title != "Server error (502)" {
 		t.Errorf("title = %q", x.Title)
 	}
-	x = explainFor(en, quota.Antigravity, &quota.Error{Kind: quota.KindQuotaExhausted, ResetAt: time.Now().Add(2*time.Hour + 30*time.Minute)}, testPaths)
+	x = explainFor(en, "antigravity", &quota.Error{Kind: quota.KindQuotaExhausted, ResetAt: time.Now().Add(2*time.Hour + 30*time.Minute)}, testPaths)
 	if !strings.Contains(x.Meaning, "2h 30m") {
 		t.Errorf("meaning %q lacks the time left", x.Meaning)
 	}
-	if x := explainFor(en, quota.OpenAI, &quota.Error{}, testPaths); x.Kind != quota.KindInternal || strings.HasPrefix(x.Title, "error.") {
+	if x := explainFor(en, "openai", &quota.Error{}, testPaths); x.Kind != quota.KindInternal || strings.HasPrefix(x.Title, "error.") {
 		t.Errorf("unclassified *quota.Error explained as %+v", x)
 	}
-	if x := explainFor(en, quota.OpenAI, nil, testPaths); x.Kind != "" || x.Title != "" {
+	if x := explainFor(en, "openai", nil, testPaths); x.Kind != "" || x.Title != "" {
 		t.Errorf("nil error explained as %+v", x)
 	}
 }
@@ -156,12 +156,12 @@ func TestExplainDetail(t *testing.T) {
 	en := i18n.New("en")
 	secret := "sk-CANARY-0123456789abcdef"
 	long := strings.Repeat("word ", 100) + secret
-	x := explainFor(en, quota.OpenAI, &quota.Error{Kind: quota.KindMalformed, Detail: secret + " " + long}, testPaths)
+	x := explainFor(en, "openai", &quota.Error{Kind: quota.KindMalformed, Detail: secret + " " + long}, testPaths)
 	if strings.Contains(x.Detail, "CANARY") || len(x.Detail) > DetailLen+len("…") {
 		t.Errorf("detail not scrubbed or truncated: %q", x.Detail)
 	}
 	// An unclassified error keeps its own text as detail, scrubbed.
-	x = explainFor(en, quota.OpenAI, errors.New("boom Bearer eyJCANARY.abc.def"), testPaths)
+	x = explainFor(en, "openai", errors.New("boom Bearer eyJCANARY.abc.def"), testPaths)
 	if x.Kind != quota.KindInternal || !strings.Contains(x.Detail, "boom") || strings.Contains(x.Detail, "CANARY") {
 		t.Errorf("unclassified error explained as %+v", x)
 	}

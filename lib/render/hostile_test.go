@@ -22,7 +22,7 @@ func hostile() quota.Report {
 	ninf := math.Inf(-1)
 	h := time.Hour
 	return quota.Report{GeneratedAt: now, Results: []quota.Result{
-		{Platform: quota.OpenAI, Accounts: []quota.Account{{Name: evil, Plan: evil, Period: evil, Windows: []quota.Window{
+		{Platform: "openai", Accounts: []quota.Account{{Name: evil, Plan: evil, Period: evil, Windows: []quota.Window{
 			{Kind: quota.KindRate, Period: 5 * h, UsedPct: big, ResetAt: now.Add(h)},
 			{Kind: quota.KindRate, Period: 7 * 24 * h, UsedPct: -46, ResetAt: now.Add(h)},
 			{Kind: quota.KindModel, Name: evil, UsedPct: nan, Scope: evil, Disabled: evil},
@@ -33,8 +33,8 @@ func hostile() quota.Report {
 		}, Overage: &nan, Credits: &quota.Credits{Balance: evil, Currency: evil},
 			Breakdown: []quota.Usage{{Name: evil, Count: inf}, {Name: evil, Count: 3}},
 			Facts:     []quota.Fact{{ID: "line.period", Data: map[string]any{"Period": evil}}}}}},
-		{Platform: quota.Zhipu, Err: &quota.Error{Kind: quota.KindServerError, Detail: evil}},
-		{Platform: quota.Copilot, Accounts: []quota.Account{{Name: evil, Err: &quota.Error{Kind: quota.KindUnauthorized, Detail: evil}}}},
+		{Platform: "zhipu", Err: &quota.Error{Kind: quota.KindServerError, Detail: evil}},
+		{Platform: "copilot", Accounts: []quota.Account{{Name: evil, Err: &quota.Error{Kind: quota.KindUnauthorized, Detail: evil}}}},
 	}}
 }
 

@@ -27,23 +27,23 @@ func money(minor int64, cur string) *quota.Money {
 func sample() quota.Report {
 	h := time.Hour
 	return quota.Report{GeneratedAt: now, Results: []quota.Result{
-		{Platform: quota.OpenAI, Accounts: []quota.Account{{Name: "user@example.com", Plan: "plus", Windows: []quota.Window{
+		{Platform: "openai", Accounts: []quota.Account{{Name: "user@example.com", Plan: "plus", Windows: []quota.Window{
 			{Kind: quota.KindRate, Period: 5 * h, UsedPct: 37, ResetAt: now.Add(2*h + 45*time.Minute)},
 			{Kind: quota.KindRate, Period: 7 * 24 * h, UsedPct: 12.4, ResetAt: now.Add(4*24*h + 23*h + 43*time.Minute)},
 		}, Credits: &quota.Credits{Balance: "12.50", Currency: "USD"}}}},
-		{Platform: quota.Anthropic, Accounts: []quota.Account{{Name: "dev@example.com", Plan: "max", Windows: []quota.Window{
+		{Platform: "anthropic", Accounts: []quota.Account{{Name: "dev@example.com", Plan: "max", Windows: []quota.Window{
 			{Kind: quota.KindRate, Period: 5 * h, UsedPct: 48, ResetAt: now.Add(90 * time.Minute), Active: true},
 			{Kind: quota.KindRate, Period: 7 * 24 * h, UsedPct: 30, ResetAt: now.Add(5 * 24 * h), Scope: "claude_code"},
 			{Kind: quota.KindExtraUsage, Money: &quota.MoneyFigures{Used: money(4752, "USD"), Limit: money(14000, "USD")}, Disabled: "out_of_credits"},
 			{Kind: quota.KindBalance, Money: &quota.MoneyFigures{Balance: money(1250, "CNY"), Granted: money(250, "CNY"), ToppedUp: money(1000, "CNY")}},
 			{Kind: quota.KindBalance, Name: "Prepaid credits", Money: &quota.MoneyFigures{Balance: money(800, "USD"), Limit: money(5000, "USD")}},
 		}}}},
-		{Platform: quota.Zhipu, Accounts: []quota.Account{{Name: "a1b2****Z123", Plan: "pro", Windows: []quota.Window{
+		{Platform: "zhipu", Accounts: []quota.Account{{Name: "a1b2****Z123", Plan: "pro", Windows: []quota.Window{
 			{Kind: quota.KindTokens, Period: 5 * h, UsedPct: 21, Used: f(8.2e6), Limit: f(40e6), Unit: "tokens", ResetAt: now.Add(3*h + 12*time.Minute)},
 			{Kind: quota.KindTokens, Period: 7 * 24 * h, UsedPct: 85, ResetAt: now.Add(3 * 24 * h)},
 			{Kind: quota.KindTools, Period: 30 * 24 * h, UsedPct: 8, Used: f(83), Limit: f(1000), Unit: "calls", ResetAt: now.Add(20 * 24 * h)},
 		}, Breakdown: []quota.Usage{{Name: "search-prime", Count: 60, Unit: "calls"}, {Name: "web-reader", Count: 23, Unit: "calls"}}}}},
-		{Platform: quota.Antigravity, Accounts: []quota.Account{
+		{Platform: "antigravity", Accounts: []quota.Account{
 			{Name: "a@gmail.com", Windows: []quota.Window{
 				{Kind: quota.KindModel, Name: "Gemini Pro", Compact: true, UsedPct: 40, ResetAt: now.Add(4*h + 59*time.Minute)},
 				{Kind: quota.KindModel, Name: "Claude", Compact: true, UsedPct: 100, ResetAt: now.Add(2*24*h + 9*h)},
@@ -52,11 +52,11 @@ func sample() quota.Report {
 			}, Facts: []quota.Fact{{ID: "antigravity.proxy_disabled", Data: map[string]any{"Reason": "manual", "Since": now.Add(-2*24*h - 10*h)}}}},
 			{Name: "b@gmail.com", Err: &quota.Error{Kind: quota.KindProjectMissing}},
 		}},
-		{Platform: quota.Copilot, Accounts: []quota.Account{{Name: "@octocat", Plan: "pro", Windows: []quota.Window{
+		{Platform: "copilot", Accounts: []quota.Account{{Name: "@octocat", Plan: "pro", Windows: []quota.Window{
 			{Kind: quota.KindPremium, Compact: true, UsedPct: 59, Used: f(177), Limit: f(300), Unit: "requests"},
 			{Kind: quota.KindChat, Compact: true, Unlimited: true},
 		}, Overage: f(3), Period: "2026-01", Breakdown: []quota.Usage{{Name: "Claude Sonnet 4.5", Count: 120}}}}},
-		{Platform: quota.ZAI, Err: &quota.Error{Kind: quota.KindUnauthorized, Code: "401", Detail: "token expired or incorrect"}},
+		{Platform: "zai", Err: &quota.Error{Kind: quota.KindUnauthorized, Code: "401", Detail: "token expired or incorrect"}},
 	}}
 }
 
@@ -94,8 +94,8 @@ func TestMarkdownGolden(t *testing.T) {
 
 func TestMarkdownEmptyGolden(t *testing.T) {
 	rep := quota.Report{GeneratedAt: now, Supported: []quota.Info{
-		{ID: quota.OpenAI, Sources: []quota.Source{{Path: "/home/u/.local/share/opencode/auth.json", What: `"openai"`}}},
-		{ID: quota.Antigravity, Sources: []quota.Source{{Path: "/home/u/.config/opencode/antigravity-accounts.json"}, {Path: "/home/u/.antigravity_tools/accounts", What: "Antigravity-Manager *.json"}}},
+		{ID: "openai", Sources: []quota.Source{{Path: "/home/u/.local/share/opencode/auth.json", What: `"openai"`}}},
+		{ID: "antigravity", Sources: []quota.Source{{Path: "/home/u/.config/opencode/antigravity-accounts.json"}, {Path: "/home/u/.antigravity_tools/accounts", What: "Antigravity-Manager *.json"}}},
 	}}
 	for _, lang := range i18n.Languages {
 		golden(t, "empty."+lang+".golden.md", Markdown(rep, i18n.New(lang), Options{Now: now, Location: time.UTC}))
@@ -273,7 +273,7 @@ func TestPacePhrase(t *testing.T) {
 		if got := w.paceText(tt.w); got != tt.phrase {
 			t.Errorf("%s: phrase %q, want %q", tt.name, got, tt.phrase)
 		}
-		rep := quota.Report{GeneratedAt: now, Results: []quota.Result{{Platform: quota.OpenAI, Accounts: []quota.Account{{Name: "x", Windows: []quota.Window{tt.w}}}}}}
+		rep := quota.Report{GeneratedAt: now, Results: []quota.Result{{Platform: "openai", Accounts: []quota.Account{{Name: "x", Windows: []quota.Window{tt.w}}}}}}
 		md := Markdown(rep, loc, Options{Now: now, Location: time.UTC})
 		if got := strings.Contains(md, "⏳"); got != tt.warns {
 			t.Errorf("%s: run-out warning %v, want %v:\n%s", tt.name, got, tt.warns, md)

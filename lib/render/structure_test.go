@@ -53,19 +53,19 @@ func demoReport(t *testing.T) (quota.Report, auth.Paths) {
 func faultReport() quota.Report {
 	now := demoNow
 	return quota.Report{GeneratedAt: now, Results: []quota.Result{
-		{Platform: quota.OpenAI, Accounts: []quota.Account{{Name: "evil\x1b[2J*name*|x", Plan: "<b>plus</b>", Windows: []quota.Window{
+		{Platform: "openai", Accounts: []quota.Account{{Name: "evil\x1b[2J*name*|x", Plan: "<b>plus</b>", Windows: []quota.Window{
 			{Kind: quota.KindRate, Period: 5 * time.Hour, UsedPct: 1.2e29, ResetAt: now.Add(time.Hour)},
 			{Kind: quota.KindRate, Period: 7 * 24 * time.Hour, UsedPct: -46, ResetAt: now.Add(48 * time.Hour)},
 		}}}},
-		{Platform: quota.Antigravity, Accounts: []quota.Account{
+		{Platform: "antigravity", Accounts: []quota.Account{
 			{Name: "a@gmail.com", Windows: []quota.Window{
 				{Kind: quota.KindModel, Name: "Gemini | Pro\nfake row", Compact: true, UsedPct: 90, ResetAt: now.Add(time.Hour)},
 				{Kind: quota.KindModel, Name: "Claude", Compact: true, UsedPct: 100, ResetAt: now.Add(2 * time.Hour)},
 			}},
 			{Name: "b@gmail.com", Err: &quota.Error{Kind: quota.KindProjectMissing}},
 		}},
-		{Platform: quota.Zhipu, Err: &quota.Error{Kind: quota.KindRateLimited, Status: 429, Detail: "slow \x1b]0;pwned\x07down", RetryAfter: time.Minute}},
-		{Platform: quota.ZAI, Err: &quota.Error{Kind: quota.KindUnauthorized, Status: 401, Detail: "token expired or incorrect"}},
+		{Platform: "zhipu", Err: &quota.Error{Kind: quota.KindRateLimited, Status: 429, Detail: "slow \x1b]0;pwned\x07down", RetryAfter: time.Minute}},
+		{Platform: "zai", Err: &quota.Error{Kind: quota.KindUnauthorized, Status: 401, Detail: "token expired or incorrect"}},
 	}}
 }
 

@@ -12,7 +12,7 @@ import (
 // six platforms, so what is measured is the fan-out, cache and
 // coalescing machinery alone.
 func benchService(n int, ttl time.Duration) *Service {
-	ids := []quota.PlatformID{quota.OpenAI, quota.Anthropic, quota.Zhipu, quota.ZAI, quota.Antigravity, quota.Copilot}
+	ids := []quota.PlatformID{"openai", "anthropic", "zhipu", "zai", "antigravity", "copilot"}
 	var ps []quota.Provider
 	for i, id := range ids {
 		// Share n among the platforms, the remainder on the first ones.

@@ -47,15 +47,15 @@ func TestOrderIsFixedAndUnconfiguredLeftOut(t *testing.T) {
 }
 
 func testOrderIsFixedAndUnconfiguredLeftOut(t *testing.T) {
-	slow := &fake{id: quota.OpenAI, fetch: func(ctx context.Context, _ quota.Target) (quota.Account, error) {
+	slow := &fake{id: "openai", fetch: func(ctx context.Context, _ quota.Target) (quota.Account, error) {
 		time.Sleep(30 * time.Millisecond)
 		return quota.Account{}, nil
 	}}
-	none := &fake{id: quota.Anthropic, discover: quota.ErrNotConfigured}
-	fast := &fake{id: quota.Zhipu}
+	none := &fake{id: "anthropic", discover: quota.ErrNotConfigured}
+	fast := &fake{id: "zhipu"}
 	s := &Service{Providers: []quota.Provider{slow, none, fast}, Timeout: time.Second}
 	rep := s.Collect(context.Background(), Request{})
-	if len(rep.Results) != 2 || rep.Results[0].Platform != quota.OpenAI || rep.Results[1].Platform != quota.Zhipu {
+	if len(rep.Results) != 2 || rep.Results[0].Platform != "openai" || rep.Results[1].Platform != "zhipu" {
 		t.Fatalf("results %+v", rep.Results)
 	}
 	if rep.Supported != nil {
@@ -64,7 +64,7 @@ func testOrderIsFixedAndUnconfiguredLeftOut(t *testing.T) {
 }
 
 func TestNothingConfiguredListsSupported(t *testing.T) {
-	s := &Service{Providers: []quota.Provider{&fake{id: quota.OpenAI, discover: quota.ErrNotConfigured}}}
+	s := &Service{Providers: []quota.Provider{&fake{id: "openai", discover: quota.ErrNotConfigured}}}
 	rep := s.Collect(context.Background(), Request{})
 	if len(rep.Results) != 0 || len(rep.Supported) != 1 || rep.Failed() {
 		t.Fatalf("report %+v", rep)
@@ -75,15 +75,15 @@ func TestNothingConfiguredListsSupported(t *testing.T) {
 func TestIsolation(t *testing.T) { synctest.Test(t, testIsolation) }
 
 func testIsolation(t *testing.T) {
-	hang := &fake{id: quota.OpenAI, fetch: func(ctx context.Context, _ quota.Target) (quota.Account, error) {
+	hang := &fake{id: "openai", fetch: func(ctx context.Context, _ quota.Target) (quota.Account, error) {
 		<-ctx.Done()
 		return quota.Account{}, ctx.Err()
 	}}
-	boom := &fake{id: quota.Anthropic, fetch: func(context.Context, quota.Target) (quota.Account, error) {
+	boom := &fake{id: "anthropic", fetch: func(context.Context, quota.Target) (quota.Account, error) {
 		panic("boom")
 	}}
-	broken := &fake{id: quota.Zhipu, discover: &quota.Error{Kind: quota.KindFileMalformed}}
-	good := &fake{id: quota.ZAI}
+	broken := &fake{id: "zhipu", discover: &quota.Error{Kind: quota.KindFileMalformed}}
+	good := &fake{id: "zai"}
 	s := &Service{Providers: []quota.Provider{hang, boom, broken, good}, Timeout: 100 * time.Millisecond}
 	start := time.Now()
 	rep := s.Collect(context.Background(), Request{})
@@ -98,13 +98,13 @@ func testIsolation(t *testing.T) {
 			kinds[r.Platform] = quota.KindOf(r.Accounts[0].Err)
 		}
 	}
-	want := map[quota.PlatformID]quota.Kind{quota.OpenAI: quota.KindTimeout, quota.Anthropic: quota.KindInternal, quota.Zhipu: quota.KindFileMalformed}
+	want := map[quota.PlatformID]quota.Kind{"openai": quota.KindTimeout, "anthropic": quota.KindInternal, "zhipu": quota.KindFileMalformed}
 	for p, k := range want {
 		if kinds[p] != k {
 			t.Errorf("%s: kind %q, want %q", p, kinds[p], k)
 		}
 	}
-	if _, failed := kinds[quota.ZAI]; failed || len(rep.Results) != 4 {
+	if _, failed := kinds["zai"]; failed || len(rep.Results) != 4 {
 		t.Errorf("healthy platform affected: %+v", rep.Results)
 	}
 }
@@ -115,7 +115,7 @@ func TestProviderIgnoringContextIsAbandoned(t *testing.T) {
 }
 
 func testProviderIgnoringContextIsAbandoned(t *testing.T) {
-	stuck := &fake{id: quota.OpenAI, fetch: func(context.Context, quota.Target) (quota.Account, error) {
+	stuck := &fake{id: "openai", fetch: func(context.Context, quota.Target) (quota.Account, error) {
 		time.Sleep(2 * time.Second)
 		return quota.Account{}, nil
 	}}
@@ -132,7 +132,7 @@ func testProviderIgnoringContextIsAbandoned(t *testing.T) {
 }
 
 func TestTargetErrorsSkipFetch(t *testing.T) {
-	f := &fake{id: quota.Antigravity, targets: []quota.Target{
+	f := &fake{id: "antigravity", targets: []quota.Target{
 		{Key: "a", Name: "a@x"}, {Key: "b", Name: "b@x", Err: &quota.Error{Kind: quota.KindProjectMissing}},
 	}}
 	rep := (&Service{Providers: []quota.Provider{f}}).Collect(context.Background(), Request{})
@@ -143,9 +143,9 @@ func TestTargetErrorsSkipFetch(t *testing.T) {
 }
 
 func TestOnlyFilter(t *testing.T) {
-	a, b := &fake{id: quota.OpenAI}, &fake{id: quota.Zhipu}
-	rep := (&Service{Providers: []quota.Provider{a, b}}).Collect(context.Background(), Request{Platforms: []quota.PlatformID{quota.Zhipu}})
-	if len(rep.Results) != 1 || rep.Results[0].Platform != quota.Zhipu || a.calls.Load() != 0 {
+	a, b := &fake{id: "openai"}, &fake{id: "zhipu"}
+	rep := (&Service{Providers: []quota.Provider{a, b}}).Collect(context.Background(), Request{Platforms: []quota.PlatformID{"zhipu"}})
+	if len(rep.Results) != 1 || rep.Results[0].Platform != "zhipu" || a.calls.Load() != 0 {
 		t.Fatalf("%+v", rep.Results)
 	}
 }
@@ -154,7 +154,7 @@ func TestCacheWithinTTL(t *testing.T) {
 	clock := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	var mu sync.Mutex
 	now := func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }
-	f := &fake{id: quota.OpenAI}
+	f := &fake{id: "openai"}
 	s := &Service{Providers: []quota.Provider{f}, TTL: time.Minute, Now: now}
 	s.Collect(context.Background(), Request{})
 	rep := s.Collect(context.Background(), Request{})
@@ -175,7 +175,7 @@ func TestCacheWithinTTL(t *testing.T) {
 }
 
 func TestFailuresAreNotCached(t *testing.T) {
-	f := &fake{id: quota.OpenAI, fetch: func(context.Context, quota.Target) (quota.Account, error) {
+	f := &fake{id: "openai", fetch: func(context.Context, quota.Target) (quota.Account, error) {
 		return quota.Account{}, errors.New("down")
 	}}
 	s := &Service{Providers: []quota.Provider{f}, TTL: time.Minute}
@@ -188,7 +188,7 @@ func TestFailuresAreNotCached(t *testing.T) {
 
 func TestConcurrentRequestsCoalesce(t *testing.T) {
 	release := make(chan struct{})
-	f := &fake{id: quota.OpenAI, fetch: func(ctx context.Context, _ quota.Target) (quota.Account, error) {
+	f := &fake{id: "openai", fetch: func(ctx context.Context, _ quota.Target) (quota.Account, error) {
 		<-release
 		return quota.Account{Windows: []quota.Window{{UsedPct: 5}}}, nil
 	}}
@@ -217,7 +217,7 @@ func TestConcurrentRequestsCoalesce(t *testing.T) {
 
 func TestCancelledWaiterDoesNotFailOthers(t *testing.T) {
 	release := make(chan struct{})
-	f := &fake{id: quota.OpenAI, fetch: func(ctx context.Context, _ quota.Target) (quota.Account, error) {
+	f := &fake{id: "openai", fetch: func(ctx context.Context, _ quota.Target) (quota.Account, error) {
 		select {
 		case <-release:
 			return quota.Account{}, nil
@@ -254,7 +254,7 @@ func TestInFlightBound(t *testing.T) {
 	for i := range 40 {
 		targets = append(targets, quota.Target{Key: fmt.Sprint(i), Name: fmt.Sprint(i)})
 	}
-	f := &fake{id: quota.Antigravity, targets: targets, fetch: func(ctx context.Context, _ quota.Target) (quota.Account, error) {
+	f := &fake{id: "antigravity", targets: targets, fetch: func(ctx context.Context, _ quota.Target) (quota.Account, error) {
 		n := cur.Add(1)
 		for {
 			p := peak.Load()
@@ -266,7 +266,7 @@ func TestInFlightBound(t *testing.T) {
 		cur.Add(-1)
 		return quota.Account{}, nil
 	}}
-	g := &fake{id: quota.OpenAI, targets: targets[:10], fetch: f.fetch}
+	g := &fake{id: "openai", targets: targets[:10], fetch: f.fetch}
 	s := &Service{Providers: []quota.Provider{g, f}, MaxInFlight: 4, Timeout: 5 * time.Second}
 	rep := s.Collect(context.Background(), Request{})
 	if rep.Failed() {
@@ -280,7 +280,7 @@ func TestInFlightBound(t *testing.T) {
 }
 
 func TestProgress(t *testing.T) {
-	s := &Service{Providers: []quota.Provider{&fake{id: quota.OpenAI}, &fake{id: quota.Zhipu}, &fake{id: quota.Copilot, discover: quota.ErrNotConfigured}}}
+	s := &Service{Providers: []quota.Provider{&fake{id: "openai"}, &fake{id: "zhipu"}, &fake{id: "copilot", discover: quota.ErrNotConfigured}}}
 	var mu sync.Mutex
 	var seen []int
 	s.Collect(context.Background(), Request{Progress: func(done, total int, p quota.PlatformID) {

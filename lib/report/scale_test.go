@@ -117,12 +117,12 @@ func accounts(id quota.PlatformID, n int) ([]quota.Target, []string) {
 // scaleService is 500 accounts over two platforms (450 + 50), each with a
 // bound of 16, all counted by c.
 func scaleService(c *counter, ttl time.Duration) (*Service, []string) {
-	g, gk := accounts(quota.Antigravity, 450)
-	o, ok := accounts(quota.OpenAI, 50)
+	g, gk := accounts("antigravity", 450)
+	o, ok := accounts("openai", 50)
 	s := &Service{
 		Providers: []quota.Provider{
-			&fake{id: quota.OpenAI, targets: o, fetch: c.fetch},
-			&fake{id: quota.Antigravity, targets: g, fetch: c.fetch},
+			&fake{id: "openai", targets: o, fetch: c.fetch},
+			&fake{id: "antigravity", targets: g, fetch: c.fetch},
 		},
 		MaxInFlight: 16,
 		TTL:         ttl,
@@ -140,7 +140,7 @@ func testBoundHoldsAt500Accounts(t *testing.T) {
 	if rep.Failed() {
 		t.Fatalf("report failed: %+v", rep.Results)
 	}
-	for _, id := range []quota.PlatformID{quota.OpenAI, quota.Antigravity} {
+	for _, id := range []quota.PlatformID{"openai", "antigravity"} {
 		if p := c.peak(id); p != 16 {
 			t.Fatalf("%s: peak fetches in flight %d, want exactly the bound 16", id, p)
 		}
@@ -201,7 +201,7 @@ func testConcurrentReportsOneCallPerAccount(t *testing.T) {
 			t.Fatalf("report %d failed", i)
 		}
 	}
-	for _, id := range []quota.PlatformID{quota.OpenAI, quota.Antigravity} {
+	for _, id := range []quota.PlatformID{"openai", "antigravity"} {
 		if p := c.peak(id); p != 16 {
 			t.Fatalf("%s: peak fetches in flight %d, want the bound 16", id, p)
 		}
@@ -234,19 +234,19 @@ func allWaiting(s *Service, n, waiters int) bool {
 func TestPlatformsDoNotWaitForEachOther(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		hold := make(chan struct{})
-		busy, _ := accounts(quota.Antigravity, 200)
-		quick, _ := accounts(quota.Copilot, 3)
+		busy, _ := accounts("antigravity", 200)
+		quick, _ := accounts("copilot", 3)
 		var copilotDone atomic.Bool
 		s := &Service{
 			Providers: []quota.Provider{
-				&fake{id: quota.Antigravity, targets: busy, fetch: func(ctx context.Context, _ quota.Target) (quota.Account, error) {
+				&fake{id: "antigravity", targets: busy, fetch: func(ctx context.Context, _ quota.Target) (quota.Account, error) {
 					select {
 					case <-hold:
 					case <-ctx.Done():
 					}
 					return quota.Account{}, nil
 				}},
-				&fake{id: quota.Copilot, targets: quick},
+				&fake{id: "copilot", targets: quick},
 			},
 			MaxInFlight: 4,
 			Timeout:     time.Minute,
@@ -254,7 +254,7 @@ func TestPlatformsDoNotWaitForEachOther(t *testing.T) {
 		done := make(chan quota.Report)
 		go func() {
 			done <- s.Collect(context.Background(), Request{Progress: func(_, _ int, p quota.PlatformID) {
-				if p == quota.Copilot {
+				if p == "copilot" {
 					copilotDone.Store(true)
 				}
 			}})

@@ -147,7 +147,7 @@ func TestFetch(t *testing.T) {
 		t.Errorf("paths %s, %s", e.last.URL.Path, e.profReq.URL.Path)
 	}
 	info := e.p.Info()
-	if !info.Configured || info.ID != quota.Anthropic || len(info.Sources) != 2 || info.Sources[1].Path != e.p.ClaudeCodePath() {
+	if !info.Configured || info.ID != ID || len(info.Sources) != 2 || info.Sources[1].Path != e.p.ClaudeCodePath() {
 		t.Fatalf("info %+v", info)
 	}
 }

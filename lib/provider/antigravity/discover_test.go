@@ -186,7 +186,7 @@ func TestDiscoverLocations(t *testing.T) {
 		{Path: appFile},
 		{Path: filepath.Join(alt, ".antigravity_tools", "accounts"), What: "Antigravity-Manager *.json"},
 	}
-	if info.ID != quota.Antigravity || !info.Configured || !reflect.DeepEqual(info.Sources, wantSources) {
+	if info.ID != ID || !info.Configured || !reflect.DeepEqual(info.Sources, wantSources) {
 		t.Errorf("Info() = %+v", info)
 	}
 }

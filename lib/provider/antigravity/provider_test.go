@@ -843,7 +843,7 @@ func TestFetchConnectionFallback(t *testing.T) {
 
 func TestDefaults(t *testing.T) {
 	p := newProvider(homePaths(t.TempDir()), nil)
-	if bases, src := p.bases(); !reflect.DeepEqual(bases, DefaultBases) || src != "default" || p.ID() != quota.Antigravity {
+	if bases, src := p.bases(); !reflect.DeepEqual(bases, DefaultBases) || src != "default" || p.ID() != ID {
 		t.Errorf("bases = %v from %q, ID %q", bases, src, p.ID())
 	}
 }

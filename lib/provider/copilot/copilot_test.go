@@ -232,7 +232,7 @@ func TestNotConfigured(t *testing.T) {
 				t.Fatalf("got %v, want ErrNotConfigured", err)
 			}
 			info := e.p.Info()
-			if info.Configured || info.ID != quota.Copilot || len(info.Sources) != 2 {
+			if info.Configured || info.ID != ID || len(info.Sources) != 2 {
 				t.Fatalf("info %+v", info)
 			}
 		})

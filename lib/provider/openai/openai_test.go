@@ -343,7 +343,7 @@ func TestCredentials(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			p := newProvider(t, tt.auth, nil)
 			info := p.Info()
-			if info.ID != quota.OpenAI || info.Configured != tt.configured || len(info.Sources) != 2 ||
+			if info.ID != ID || info.Configured != tt.configured || len(info.Sources) != 2 ||
 				info.Sources[0].Path != p.d.Auth.Paths.OpenCodeAuth() || info.Sources[0].What != `"openai"` ||
 				info.Sources[1].Path != p.CodexPath() {
 				t.Errorf("info = %+v", info)

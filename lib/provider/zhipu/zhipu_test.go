@@ -35,8 +35,8 @@ type platform struct {
 }
 
 var platforms = []platform{
-	{"zhipu", "zhipuai-coding-plan", "MYSTATUS_ZHIPU_BASE_URL", zhipuKey, quota.Zhipu, NewZhipu},
-	{"zai", "zai-coding-plan", "MYSTATUS_ZAI_BASE_URL", zaiKey, quota.ZAI, NewZAI},
+	{"zhipu", "zhipuai-coding-plan", "MYSTATUS_ZHIPU_BASE_URL", zhipuKey, IDZhipu, NewZhipu},
+	{"zai", "zai-coding-plan", "MYSTATUS_ZAI_BASE_URL", zaiKey, IDZAI, NewZAI},
 }
 
 // authJSON renders an auth.json holding both keys.
@@ -155,8 +155,8 @@ func TestDefaultBaseURL(t *testing.T) {
 		p := newProvider(t, pl, "", nil)
 		got, err := p.d.Endpoint(p.setting, p.base, limitPath)
 		want := map[quota.PlatformID]string{
-			quota.Zhipu: "https://bigmodel.cn/api/monitor/usage/quota/limit",
-			quota.ZAI:   "https://api.z.ai/api/monitor/usage/quota/limit",
+			IDZhipu: "https://bigmodel.cn/api/monitor/usage/quota/limit",
+			IDZAI:   "https://api.z.ai/api/monitor/usage/quota/limit",
 		}[pl.id]
 		if err != nil || got != want {
 			t.Errorf("%s: url %q, %v; want %q", pl.name, got, err, want)
