@@ -55,6 +55,8 @@ func newProvider(t testing.TB, authFile string, env map[string]string) *Provider
 	}
 	client := httpx.New(5 * time.Second)
 	client.Now = func() time.Time { return now }
+	// The one retry of a 429 or 5xx happens at once: tests never sleep.
+	client.Sleep = func(ctx context.Context, _ time.Duration) bool { return ctx.Err() == nil }
 	return New(provider.Deps{
 		HTTP:     client,
 		Auth:     auth.NewStore(auth.Paths{Home: dir, XDGData: dir, XDGConfig: dir}),
