@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -66,6 +67,8 @@ type App struct {
 	// described are the providers of the user's real environment, kept
 	// through the demo so that fix steps name the user's real files.
 	described []quota.Provider
+	// LowMoney is the low_balance setting (see render.Options.LowMoney).
+	LowMoney float64
 	// ConfigErr is the configuration problem a command running on
 	// defaults (doctor) reports.
 	ConfigErr error
@@ -346,6 +349,20 @@ func (a *App) load(mode configMode) error {
 			maxInFlight = n
 		}
 	}
+	a.LowMoney = render.DefaultLowMoney
+	if v, src := settings.Get("low_balance"); v != "" {
+		// A decimal comma (2,5) is how French and others write it.
+		f, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(v), ",", "."), 64)
+		if err != nil || f < 0 || math.IsInf(f, 0) || math.IsNaN(f) {
+			err := &configError{"cli.config.amount", map[string]any{"Source": src, "Value": v}}
+			if mode != configReported {
+				return err
+			}
+			a.ConfigErr = errors.Join(a.ConfigErr, err)
+		} else {
+			a.LowMoney = f
+		}
+	}
 	client := httpx.New(timeout)
 	a.Deps = provider.Deps{HTTP: client, Auth: auth.NewStore(a.Paths), Settings: settings, Now: a.Env.Now}
 	a.Timeout, a.Settings = timeout, settings
@@ -365,7 +382,7 @@ func (a *App) SetTimeout(d time.Duration) {
 // form when terminal is set, the agent form otherwise. Fix steps name the
 // user's real files, also in the demo.
 func (a *App) RenderOptions(color, terminal bool, show string) render.Options {
-	return render.Options{Now: a.Env.Now(), Show: show, Color: color, Terminal: terminal, Explain: Explainer(a.Paths, a.described)}
+	return render.Options{Now: a.Env.Now(), Show: show, Color: color, Terminal: terminal, Explain: Explainer(a.Paths, a.described), LowMoney: a.LowMoney}
 }
 
 // help is a command's localized help: synopsis, summary, options.

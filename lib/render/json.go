@@ -237,7 +237,7 @@ func JSON(rep quota.Report, loc *i18n.Localizer, opts Options) Document {
 				if m := win.Money; m != nil {
 					wd.Money = &MoneyFiguresDoc{Used: moneyDoc(loc, m.Used), Limit: moneyDoc(loc, m.Limit), Balance: moneyDoc(loc, m.Balance),
 						Granted: moneyDoc(loc, m.Granted), ToppedUp: moneyDoc(loc, m.ToppedUp)}
-					wd.LowBalance = (win.Kind == quota.KindBalance || pureBalance(win)) && balanceState(win) == balanceLow
+					wd.LowBalance = (win.Kind == quota.KindBalance || pureBalance(win)) && balanceState(win, opts.LowMoney) == balanceLow
 				}
 				if e := lw.pace(win); e.Known {
 					el, pc := e.ElapsedPct, e.Pace

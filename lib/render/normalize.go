@@ -110,11 +110,16 @@ const (
 
 // balanceState classifies a balance window: used up when its share is
 // used up or, without a limit, when what is left is zero or less; low when
-// less than LowBalance percent of its limit is left.
-func balanceState(w quota.Window) int {
+// less than LowBalance percent of its limit is left or, without a limit,
+// when less than lowMoney (major units) is.
+func balanceState(w quota.Window, lowMoney float64) int {
 	if pureBalance(w) {
-		if left, ok := balanceLeft(w.Money); ok && left.Minor <= 0 {
+		left, ok := balanceLeft(w.Money)
+		switch {
+		case ok && left.Minor <= 0:
 			return balanceEmpty
+		case ok && lowMoney > 0 && left.Float() < lowMoney:
+			return balanceLow
 		}
 		return balanceOK
 	}

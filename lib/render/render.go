@@ -34,6 +34,11 @@ const HighUsage = 80
 // what counts as "low" in money depends on the user's spending.
 const LowBalance = 100 - HighUsage
 
+// DefaultLowMoney is the default of [Options].LowMoney: a prepaid balance
+// under 5 of its currency (5 US dollars, 5 yuan) is flagged as low, about
+// what a day of heavy agent use costs on a pay-as-you-go API.
+const DefaultLowMoney = 5
+
 // Show values.
 const (
 	ShowRemaining = "remaining"
@@ -70,6 +75,11 @@ type Options struct {
 	// Explain explains failures; when nil only the kind's title and the
 	// upstream detail are shown.
 	Explain Explainer
+	// LowMoney is the amount, in a balance's own currency (major units),
+	// below which a balance without a limit is flagged as low; 0 flags it
+	// only when used up. The surfaces pass the low_balance setting
+	// (MYSTATUS_LOW_BALANCE), [DefaultLowMoney] when unset.
+	LowMoney float64
 }
 
 func (o Options) explain(loc *i18n.Localizer, p quota.PlatformID, err error) Explanation {
@@ -472,7 +482,7 @@ func (w *writer) marked(label string, win quota.Window) string {
 func (w *writer) warning(label string, win quota.Window) string {
 	loc, now := w.loc, w.opts.Now
 	if win.Kind == quota.KindBalance || pureBalance(win) {
-		switch balanceState(win) {
+		switch balanceState(win, w.opts.LowMoney) {
 		case balanceEmpty:
 			return w.color(red, loc.T("render.warn.balance_empty", map[string]any{"Window": label}))
 		case balanceLow:

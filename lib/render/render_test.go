@@ -208,24 +208,35 @@ func TestSchemaCoversDocument(t *testing.T) {
 func TestBalanceWarnings(t *testing.T) {
 	loc := i18n.New("en")
 	usd := func(minor int64) *quota.Money { return money(minor, "USD") }
+	cny := func(minor int64) *quota.Money { return money(minor, "CNY") }
 	tests := []struct {
 		name string
 		win  quota.Window
+		low  float64 // Options.LowMoney
 		want string
 	}{
-		{"balance left, no limit", quota.Window{Kind: quota.KindBalance, Money: &quota.MoneyFigures{Balance: usd(1)}}, ""},
-		{"balance zero, no limit", quota.Window{Kind: quota.KindBalance, Money: &quota.MoneyFigures{Balance: usd(0)}}, "⛔ Balance: no balance left"},
-		{"balance negative", quota.Window{Kind: quota.KindBalance, Money: &quota.MoneyFigures{Balance: usd(-300)}}, "⛔ Balance: no balance left"},
-		{"21 % of the limit left", quota.Window{Kind: quota.KindBalance, Money: &quota.MoneyFigures{Balance: usd(2100), Limit: usd(10000)}}, ""},
-		{"19 % left", quota.Window{Kind: quota.KindBalance, Money: &quota.MoneyFigures{Balance: usd(1900), Limit: usd(10000)}}, "⚠️ Low balance: Balance has only $19.00 left"},
-		{"spent to the cap", quota.Window{Kind: quota.KindBalance, Money: &quota.MoneyFigures{Used: usd(10000), Limit: usd(10000)}}, "⛔ Balance: no balance left"},
-		{"spent 85 %", quota.Window{Kind: quota.KindBalance, Money: &quota.MoneyFigures{Used: usd(8500), Limit: usd(10000)}}, "⚠️ Low balance: Balance has only $15.00 left"},
+		{"balance left, no limit, no threshold", quota.Window{Kind: quota.KindBalance, Money: &quota.MoneyFigures{Balance: usd(1)}}, 0, ""},
+		{"under the threshold", quota.Window{Kind: quota.KindBalance, Money: &quota.MoneyFigures{Balance: usd(499)}}, 5, "⚠️ Low balance: Balance has only $4.99 left"},
+		{"at the threshold", quota.Window{Kind: quota.KindBalance, Money: &quota.MoneyFigures{Balance: usd(500)}}, 5, ""},
+		{"in its own currency", quota.Window{Kind: quota.KindBalance, Money: &quota.MoneyFigures{Balance: cny(1250)}}, 20, "⚠️ Low balance: Balance has only CN¥12.50 left"},
+		{"zero stays used up", quota.Window{Kind: quota.KindBalance, Money: &quota.MoneyFigures{Balance: usd(0)}}, 5, "⛔ Balance: no balance left"},
+		{"balance zero, no limit", quota.Window{Kind: quota.KindBalance, Money: &quota.MoneyFigures{Balance: usd(0)}}, 0, "⛔ Balance: no balance left"},
+		{"balance negative", quota.Window{Kind: quota.KindBalance, Money: &quota.MoneyFigures{Balance: usd(-300)}}, 0, "⛔ Balance: no balance left"},
+		{"21 % of the limit left", quota.Window{Kind: quota.KindBalance, Money: &quota.MoneyFigures{Balance: usd(2100), Limit: usd(10000)}}, 5, ""},
+		{"19 % left", quota.Window{Kind: quota.KindBalance, Money: &quota.MoneyFigures{Balance: usd(1900), Limit: usd(10000)}}, 5, "⚠️ Low balance: Balance has only $19.00 left"},
+		{"spent to the cap", quota.Window{Kind: quota.KindBalance, Money: &quota.MoneyFigures{Used: usd(10000), Limit: usd(10000)}}, 5, "⛔ Balance: no balance left"},
+		{"spent 85 %", quota.Window{Kind: quota.KindBalance, Money: &quota.MoneyFigures{Used: usd(8500), Limit: usd(10000)}}, 5, "⚠️ Low balance: Balance has only $15.00 left"},
 	}
 	for _, tt := range tests {
-		w := &writer{loc: loc, opts: Options{Now: now}}
+		w := &writer{loc: loc, opts: Options{Now: now, LowMoney: tt.low}}
 		win := normalizeWindow(tt.win)
 		if got := w.warning(WindowLabel(loc, win), win); got != tt.want {
 			t.Errorf("%s: warning %q, want %q", tt.name, got, tt.want)
+		}
+		rep := quota.Report{GeneratedAt: now, Results: []quota.Result{{Platform: "openai", Accounts: []quota.Account{{Windows: []quota.Window{tt.win}}}}}}
+		doc := JSON(rep, loc, Options{Now: now, LowMoney: tt.low})
+		if low := doc.Platforms[0].Accounts[0].Windows[0].LowBalance; low != strings.Contains(tt.want, "Low balance") {
+			t.Errorf("%s: JSON lowBalance %v", tt.name, low)
 		}
 	}
 }
