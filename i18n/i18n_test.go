@@ -104,10 +104,11 @@ func TestCatalogsComplete(t *testing.T) {
 	}
 }
 
-// TestFrenchTypography checks the non-breaking space before high
-// punctuation (: ; ? !) in French messages.
+// TestFrenchTypography checks the no-break space (U+00A0, as
+// CONTRIBUTING.md says) before high punctuation (: ; ? !) and inside « »
+// in French messages.
 func TestFrenchTypography(t *testing.T) {
-	bad := regexp.MustCompile(`[^\x{00A0}\x{202F}\s/:` + "`" + `\w"'({]([:;?!])(\s|$)| ([:;?!])(\s|$)`)
+	bad := regexp.MustCompile(`[^\x{00A0}\s/:` + "`" + `\w"'({]([:;?!])(\s|$)| ([:;?!])(\s|$)|«[^\x{00A0}]|[^\x{00A0}]»`)
 	for id, f := range readCatalog(t, "fr") {
 		for form, s := range f {
 			// Ignore code spans, URLs, times and paths.
