@@ -13,7 +13,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/mystatus/mystatus/lib/provider/providertest"
+	"github.com/mystatus/mystatus/internal/providertest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")

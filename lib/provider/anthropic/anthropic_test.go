@@ -16,7 +16,7 @@ import (
 	"github.com/mystatus/mystatus/lib/auth"
 	"github.com/mystatus/mystatus/lib/httpx"
 	"github.com/mystatus/mystatus/lib/provider"
-	"github.com/mystatus/mystatus/lib/provider/providertest"
+	"github.com/mystatus/mystatus/internal/providertest"
 	"github.com/mystatus/mystatus/lib/quota"
 )
 

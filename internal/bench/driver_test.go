@@ -49,7 +49,7 @@ const (
 	startRatio     = 1.5 // start → initialize against a hello-world Go binary
 	warmRuns       = 5
 	reproduceAll   = "`make bench`"
-	reproduceOne   = "`MYSTATUS_BENCH_OUT=/tmp/b.md go test ./lib/bench -run TestDriver -v -timeout 15m`"
+	reproduceOne   = "`MYSTATUS_BENCH_OUT=/tmp/b.md go test ./internal/bench -run TestDriver -v -timeout 15m`"
 )
 
 // driver collects rows and the detail sections of BENCHMARKS.md.
@@ -140,8 +140,8 @@ func buildBinaries(t *testing.T) (bin, wrap, hello string) {
 	}
 	dir := t.TempDir()
 	bin, wrap, hello = filepath.Join(dir, "mystatus"), filepath.Join(dir, "rsswrap"), filepath.Join(dir, "hello")
-	for _, b := range [][2]string{{bin, "github.com/mystatus/mystatus"}, {wrap, "github.com/mystatus/mystatus/lib/bench/rsswrap"},
-		{hello, "github.com/mystatus/mystatus/lib/bench/hello"}} {
+	for _, b := range [][2]string{{bin, "github.com/mystatus/mystatus"}, {wrap, "github.com/mystatus/mystatus/internal/bench/rsswrap"},
+		{hello, "github.com/mystatus/mystatus/internal/bench/hello"}} {
 		cmd := exec.Command(goCmd, "build", "-trimpath", "-ldflags=-s -w", "-o", b[0], b[1])
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("go build %s: %v\n%s", b[1], err, out)
@@ -630,7 +630,7 @@ func (d *driver) host() {
 
 	ms, floor := Median(starts), Median(floors)
 	ratio := float64(ms) / float64(floor)
-	d.row(Row{ID: "3c", Measure: "process start → initialize reply, `mystatus serve` / a hello-world Go binary started the same way (lib/bench/hello), medians of 11 interleaved",
+	d.row(Row{ID: "3c", Measure: "process start → initialize reply, `mystatus serve` / a hello-world Go binary started the same way (internal/bench/hello), medians of 11 interleaved",
 		Target: fmt.Sprintf("≤ %.1f", startRatio), Measured: fmt.Sprintf("%.2f (%s / %s)", ratio, Ms(ms), Ms(floor)), Verdict: verdict(ratio <= startRatio)})
 	d.detail("**Row 3c**: start → initialize samples %s; hello-world %s.", samples(starts), samples(floors))
 	d.startMissed = d.startMissed || ratio > startRatio
@@ -749,15 +749,15 @@ func (d *driver) document(m Machine, goBench string, took time.Duration) string 
 	}
 	w("- Machine: %s%s from /proc/cpuinfo, %d cores (GOMAXPROCS %d), %s, %s.\n", m.CPU, cpuid, m.Cores, runtime.GOMAXPROCS(0), m.Kernel, m.Go)
 	w("- Reproduce: %s from a clean clone (the driver took %s of it here).\n", reproduceAll, took.Round(time.Second))
-	w("- One driver row alone: %s; the Go benchmarks: `go test -run '^$' -bench . -benchmem ./lib/render ./lib/report ./i18n ./lib/bench`.\n\n", reproduceOne)
+	w("- One driver row alone: %s; the Go benchmarks: `go test -run '^$' -bench . -benchmem ./lib/render ./lib/report ./i18n ./internal/bench`.\n\n", reproduceOne)
 	w("## Results\n\n")
 	b.WriteString(Table(d.rows, m.Short()))
 	w("\n## How the figures are measured\n\n")
-	w("Every upstream is a loopback HTTP server (lib/bench.Fake on 127.0.0.1) that holds each request for the injected latency, then answers; it counts requests in flight (peak) and in total. mystatus runs unmodified: the real platform packages (lib/provider/all) over a temporary HOME, pointed at the fake by their base-URL settings. In-process rows run the fakes in the same process as mystatus, so on 2 cores their CPU competes with mystatus's: replies released together are served one after the other, and that queueing (a fraction of a millisecond per request) counts against mystatus.\n\n")
+	w("Every upstream is a loopback HTTP server (internal/bench.Fake on 127.0.0.1) that holds each request for the injected latency, then answers; it counts requests in flight (peak) and in total. mystatus runs unmodified: the real platform packages (lib/provider/all) over a temporary HOME, pointed at the fake by their base-URL settings. In-process rows run the fakes in the same process as mystatus, so on 2 cores their CPU competes with mystatus's: replies released together are served one after the other, and that queueing (a fraction of a millisecond per request) counts against mystatus.\n\n")
 	w("- **Critical-path ideal.** A report cannot finish before its longest chain of dependent requests. With latency L, a chain of c dependent requests costs c×L. Each platform fetches at most B of its accounts at a time (the per-platform in-flight bound, `max_in_flight`, default %d), so N accounts of one platform take at least ⌈N/B⌉ waves: **ideal = ⌈N/B⌉ × c × L**. Requests that run side by side inside one account (Cloud Code's models, quota summary and plan, sent together once the token is there; Anthropic's usage and profile) do not lengthen the chain.\n", bound)
 	w("- **Row 1, all platforms.** lib/demo's fake of every platform (OpenAI, Anthropic, Zhipu, Z.ai, GitHub Copilot) behind a Fake adding %v, and N Google Antigravity accounts (1, 25, 50) behind a second Fake adding the same. OpenAI, Anthropic, Zhipu, Z.ai and Copilot need one round each (stored tokens are valid); each Antigravity account has only a refresh token, so its chain is token → (fetchAvailableModels ∥ retrieveUserQuotaSummary ∥ loadCodeAssist), c = %d; N ≤ B, so ideal = %d × %v = %v. The demo Fake forwards to the demo server over loopback, so the figure also carries that extra hop: it is an upper bound on mystatus's own cost. The demo's Z.ai deliberately rejects its key (one request, an explained failure), hence exit code 1.\n", allLatency, googleChain, googleChain, allLatency, googleChain*allLatency)
 	w("- **Row 2, scaling.** An OpenCode `antigravity-accounts.json` with N accounts (100, 500), each with a refresh token and a project and no stored access token: the cold chain is the same c = %d, at %v, with B = %d: ideal = ⌈N/%d⌉ × %d × %v. Each in-process run is a cold start (new HTTP client, credential store and token cache). Peak requests in flight can reach 3B: the bound counts accounts, and each account sends its three Cloud Code requests together. The next reports (rows marked ″) reuse the same process with the result cache bypassed (`--refresh`): minted tokens are kept until shortly before expiry, so the chain drops to c = %d and no token request is made. Peak RSS is the kernel's `ru_maxrss` of a real `mystatus` process (built with `go build -trimpath`), run with HOME and `MYSTATUS_*_BASE_URL` pointing at the fake.\n", googleChain, scaleLatency, bound, bound, googleChain, scaleLatency, warmChain)
-	w("- **Row 3, host.** `mystatus serve` speaking newline-delimited JSON-RPC over its stdin/stdout pipes, against row 1's fakes. Start → initialize reply is timed from just before fork until the reply line is read, a fresh process each time, interleaved with lib/bench/hello (the smallest Go program that answers one request line) started the same way. The first tools/call fills the result cache; the following ones are served from it (the fake's request counter proves no upstream request is made) and timed one by one, request written → reply read. Pings are sequential round trips for 2 s.\n")
+	w("- **Row 3, host.** `mystatus serve` speaking newline-delimited JSON-RPC over its stdin/stdout pipes, against row 1's fakes. Start → initialize reply is timed from just before fork until the reply line is read, a fresh process each time, interleaved with internal/bench/hello (the smallest Go program that answers one request line) started the same way. The first tools/call fills the result cache; the following ones are served from it (the fake's request counter proves no upstream request is made) and timed one by one, request written → reply read. Pings are sequential round trips for 2 s.\n")
 	w("- **Row 5, a hanging platform.** Row 1's fakes with OpenAI's base URL on a server that accepts and never answers; `mystatus --timeout %v` must end at the timeout: the timed-out request is not retried.\n", hangTimeout)
 	w("- **Row 4, renderer.** `BenchmarkMarkdown` in lib/render: the sample report (5 platforms, every kind of row) rendered to markdown per language.\n\n")
 	w("## Details\n\n")
@@ -859,7 +859,7 @@ func (d *driver) hostAnalysis(goBench string) string {
 		w(" For scale, %s.", strings.Join(parts, "; "))
 	}
 	w("\n\n")
-	w("%s", profileBlock("MYSTATUS_BENCH_PROFILE_HOST", "`go test ./lib/bench -run '^$' -bench HostToolsCallCached -cpuprofile cpu.out`"))
+	w("%s", profileBlock("MYSTATUS_BENCH_PROFILE_HOST", "`go test ./internal/bench -run '^$' -bench HostToolsCallCached -cpuprofile cpu.out`"))
 	w("Before the render memo, the profile split a cached call into: rendering (markdown and the structured document, 0.87 ms p50 per call in all), dominated by go-i18n executing a text/template for every localized string; encoding the reply, where jsonrpc2 marshals the result and encoding/json then compacts the already-encoded bytes again (`appendCompact` under `anyMessage.MarshalJSON`); then allocation and garbage collection, and goroutine hand-offs, which also make the p99 (GC pauses and wake-ups on 2 cores). The cache lookup itself (report.Collect) is a small share. What would close the gap:\n\n")
 	w("1. Done: the host memoizes the rendering of a report served wholly from the cache, keyed by (language, platforms, format, show, cache generation, minute) (plugin.Memo); this halved the in-process cost of a cached call (874 µs and 2772 allocations before).\n")
 	w("2. Encode the reply once: hand jsonrpc2 a json.RawMessage built with a pooled buffer, so the result is not marshalled and then compacted a second time.\n")
