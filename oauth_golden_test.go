@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/mystatus/mystatus/i18n"
+	"github.com/mystatus/mystatus/internal/testkit"
 	"github.com/mystatus/mystatus/lib/auth"
 	"github.com/mystatus/mystatus/lib/cli"
 	"github.com/mystatus/mystatus/lib/httpx"
@@ -115,17 +116,5 @@ func TestOAuthGolden(t *testing.T) {
 
 func golden(t *testing.T, path, got string) {
 	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test . -run Golden -update)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs (run go test . -run Golden -update to accept):\n%s", path, got)
-	}
+	testkit.GoldenString(t, path, got)
 }

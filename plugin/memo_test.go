@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/tidwall/gjson"
-
 )
 
 // TestMemoReusesCachedRendering: a report made wholly from the cache is

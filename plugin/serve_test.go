@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/sourcegraph/jsonrpc2"
-
 )
 
 // TestServeCancel: cancelling ctx (SIGINT/SIGTERM in main) stops the host

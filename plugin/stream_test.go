@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/tidwall/gjson"
-
 )
 
 // TestStreamBadInput sends every kind of input sourcegraph/jsonrpc2 closes

@@ -2,18 +2,15 @@ package render
 
 import (
 	"encoding/json"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/mystatus/mystatus/i18n"
+	"github.com/mystatus/mystatus/internal/testkit"
 	"github.com/mystatus/mystatus/lib/quota"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 var now = time.Date(2026, 1, 23, 15, 0, 0, 0, time.UTC)
 
@@ -62,20 +59,7 @@ func sample() quota.Report {
 
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs from the golden file (run go test ./lib/render -update to accept):\n--- got ---\n%s", name, got)
-	}
+	testkit.GoldenString(t, filepath.Join("testdata", name), got)
 }
 
 func TestMarkdownGolden(t *testing.T) {

@@ -3,7 +3,6 @@ package setup
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -15,9 +14,8 @@ import (
 	"time"
 
 	"github.com/mystatus/mystatus/i18n"
+	"github.com/mystatus/mystatus/internal/testkit"
 )
-
-var updateGolden = flag.Bool("update", false, "rewrite the golden files")
 
 var fixedNow = func() time.Time { return time.Date(2026, 11, 23, 11, 30, 0, 0, time.UTC) }
 
@@ -35,20 +33,7 @@ func testOptions(dir string) Options {
 // golden compares got with testdata/<name>, rewriting it under -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *updateGolden {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (run go test -update to accept):\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
+	testkit.Golden(t, filepath.Join("testdata", name), got)
 }
 
 // listDir returns the names in dir, sorted.
