@@ -101,28 +101,6 @@ func bundleFor(lang string) (*goi18n.Bundle, error) {
 	return b, nil
 }
 
-// LoadError reports a catalog that fails to load (tests assert it is nil
-// for every language).
-func LoadError() error {
-	for _, l := range Languages {
-		if _, err := bundleFor(l); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// IDs returns every message ID of the English catalog, sorted.
-func IDs() []string {
-	english()
-	ids := make([]string, 0, len(englishIDs))
-	for id := range englishIDs {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	return ids
-}
-
 // Has reports whether the catalogs define id.
 func Has(id string) bool {
 	english()

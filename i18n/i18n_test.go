@@ -232,3 +232,13 @@ func TestPlatformNameSpacing(t *testing.T) {
 		t.Errorf("T changed the caller's data")
 	}
 }
+
+// LoadError reports a catalog that fails to load.
+func LoadError() error {
+	for _, l := range Languages {
+		if _, err := bundleFor(l); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -87,19 +87,3 @@ func Read(path string, max int64) ([]byte, error) {
 	}
 	return data, nil
 }
-
-// Check reports whether path could be read by [Read] without reading it:
-// nil for a regular file within max, the same errors as Read otherwise.
-func Check(path string, max int64) error {
-	st, err := os.Stat(path)
-	if err != nil {
-		return err
-	}
-	if !st.Mode().IsRegular() {
-		return &Error{Path: path, Mode: st.Mode(), Err: ErrNotRegular}
-	}
-	if st.Size() > max {
-		return &Error{Path: path, Max: max, Err: ErrTooLarge}
-	}
-	return nil
-}
