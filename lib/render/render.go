@@ -574,7 +574,13 @@ func (w *writer) paceText(win quota.Window) string {
 	loc := w.loc
 	switch e := w.pace(win); e.Status {
 	case pace.Ahead:
-		return loc.T("render.pace.ahead", map[string]any{"Used": Round(e.UsedPct), "Elapsed": Round(e.ElapsedPct)})
+		used, elapsed := Round(e.UsedPct), Round(e.ElapsedPct)
+		if used <= elapsed {
+			// Barely ahead: "28 % used with 28 % gone" would read as a
+			// contradiction; the JSON keeps the status.
+			return ""
+		}
+		return loc.T("render.pace.ahead", map[string]any{"Used": used, "Elapsed": elapsed})
 	case pace.RunsOut:
 		return loc.T("render.pace.runs_out", map[string]any{"In": Duration(loc, e.RunsOutAt.Sub(w.opts.Now)), "Before": Duration(loc, e.RunsOutBeforeReset)})
 	}
