@@ -35,7 +35,7 @@ func (p *Provider) Demo(now time.Time, _ auth.Paths) (provider.Demo, error) {
 				"current_weekly_total_count": 15000, "current_weekly_usage_count": 12100,
 				"weekly_start_time": ms(wstart), "weekly_end_time": ms(wstart.Add(week)), "weekly_remains_time": wstart.Add(week).Sub(now).Milliseconds()},
 			map[string]any{"model_name": "video", "current_interval_total_count": 3, "current_interval_usage_count": 3,
-				"remains_time": (7*time.Hour + 30*time.Minute).Milliseconds()},
+				"remains_time": (3*time.Hour + 10*time.Minute).Milliseconds()},
 		},
 	})
 	if err != nil {
