@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/mystatus/mystatus/lib/jsonval"
 	"github.com/tailscale/hujson"
@@ -56,7 +57,10 @@ type Change struct {
 var bom = []byte("\xEF\xBB\xBF")
 
 // hujson reports "hujson: line L, column C: what"; C counts bytes.
-var hujsonErrRE = regexp.MustCompile(`(?s)^hujson: line (\d+), column (\d+): (.*)$`)
+// hujsonErrRE compiles on first use: start-up pays for no regexp.
+var hujsonErrRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?s)^hujson: line (\d+), column (\d+): (.*)$`)
+})
 
 // parseDoc parses src as one JSONC document (strict: plain JSON). A byte
 // order mark is allowed in JSONC and returned apart.
@@ -91,7 +95,7 @@ func parseDoc(src []byte, strict bool) (hujson.Value, []byte, error) {
 
 // hujsonError turns hujson's message into a reason code at an offset.
 func hujsonError(src []byte, shift int, err error) error {
-	m := hujsonErrRE.FindStringSubmatch(err.Error())
+	m := hujsonErrRE().FindStringSubmatch(err.Error())
 	if m == nil {
 		return &syntaxError{Offset: shift, Reason: whyChar}
 	}

@@ -171,8 +171,11 @@ type roundResult struct {
 	err             error
 }
 
-// assistBody is the loadCodeAssist request Antigravity itself sends.
-var assistBody = google.AssistRequest{Metadata: google.Metadata{IDEType: "ANTIGRAVITY"}}.Body()
+// assistBody is the loadCodeAssist request Antigravity itself sends,
+// encoded on first use (not at start-up, which every command pays).
+var assistBody = sync.OnceValue(func() []byte {
+	return google.AssistRequest{Metadata: google.Metadata{IDEType: "ANTIGRAVITY"}}.Body()
+})
 
 // round runs the account's requests with token tok.
 func (p *Provider) round(ctx context.Context, c *cred, tok string) roundResult {
@@ -184,7 +187,7 @@ func (p *Provider) round(ctx context.Context, c *cred, tok string) roundResult {
 	var wg sync.WaitGroup
 	if project == "" {
 		// The other two calls need the project: this one comes first.
-		resp, err := p.call(ctx, pathAssist, tok, assistBody)
+		resp, err := p.call(ctx, pathAssist, tok, assistBody())
 		if err != nil {
 			r.err = err
 			return r
@@ -203,7 +206,7 @@ func (p *Provider) round(ctx context.Context, c *cred, tok string) roundResult {
 		p.rememberProject(c.email, project)
 	} else {
 		wg.Go(func() {
-			if resp, err := p.call(ctx, pathAssist, tok, assistBody); err == nil {
+			if resp, err := p.call(ctx, pathAssist, tok, assistBody()); err == nil {
 				if a, err := google.ParseAssist(resp.Body); err == nil {
 					r.plan = a.Plan
 				}
