@@ -21,6 +21,9 @@ const (
 	maxCount = 1e15
 	// maxModels bounds the model_remains items read.
 	maxModels = 64
+	// compactFrom is the number of models past which windows are shown
+	// as narrow rows.
+	compactFrom = 2
 	// maxSpan bounds a window read from start/end times or a countdown.
 	maxSpan = 31 * 24 * time.Hour
 )
@@ -119,6 +122,17 @@ func parseRemains(body []byte, now time.Time, countsLeft bool) (quota.Account, e
 		// Models listed without a single figure: shown as such, never as 0 %.
 		for _, n := range names {
 			a.Windows = append(a.Windows, quota.Window{Kind: quota.KindModel, Name: n, Period: interval, Unit: "requests", NoData: true})
+		}
+	}
+	// The Token Plan lists every modality (text, speech, video, image,
+	// music): past two models, a list of narrow rows reads better.
+	shown := map[string]bool{}
+	for _, w := range a.Windows {
+		shown[w.Name] = true
+	}
+	if len(shown) > compactFrom {
+		for i := range a.Windows {
+			a.Windows[i].Compact = true
 		}
 	}
 	return a, nil

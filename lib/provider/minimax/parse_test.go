@@ -162,6 +162,13 @@ func TestParseShapes(t *testing.T) {
 			}},
 		{name: "nameless and non-object items", body: `{"model_remains":[7,{"current_interval_status":2},{"model_name":"m","current_interval_status":2}]}`,
 			want: []quota.Window{with(model("m", interval), 100, nil, nil, time.Time{})}},
+		{name: "many models", body: `{"model_remains":[{"model_name":"a","current_interval_status":2},{"model_name":"b","current_interval_status":2},` +
+			`{"model_name":"c","current_weekly_status":2}]}`,
+			want: []quota.Window{
+				{Kind: quota.KindModel, Name: "a", Period: interval, Unit: "requests", UsedPct: 100, Compact: true},
+				{Kind: quota.KindModel, Name: "b", Period: interval, Unit: "requests", UsedPct: 100, Compact: true},
+				{Kind: quota.KindModel, Name: "c", Period: week, Unit: "requests", UsedPct: 100, Compact: true},
+			}},
 		{name: "negative count", body: item(`"current_interval_total_count":10,"current_interval_usage_count":-1`), bad: "current_interval_usage_count"},
 		{name: "text total", body: item(`"current_weekly_total_count":"lots"`), bad: "model_remains[0].current_weekly_total_count"},
 		{name: "huge count", body: item(`"current_interval_total_count":1e300`), bad: "current_interval_total_count"},
