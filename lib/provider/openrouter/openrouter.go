@@ -130,12 +130,13 @@ func (p *Provider) Fetch(ctx context.Context, t quota.Target) (quota.Account, er
 			a.Facts = append(a.Facts, quota.Fact{ID: FactBalanceUnavailable})
 		}
 	default:
-		w, err := parseCredits(cresp.Body)
-		if err != nil {
+		w, ok, err := parseCredits(cresp.Body)
+		switch {
+		case err != nil:
 			a.Facts = append(a.Facts, quota.Fact{ID: FactBalanceUnavailable})
-			break
+		case ok:
+			a.Windows = append(a.Windows, w)
 		}
-		a.Windows = append(a.Windows, w)
 	}
 	a.Name = t.Name
 	return a, nil

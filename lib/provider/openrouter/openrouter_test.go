@@ -166,6 +166,17 @@ func TestCreditsUnavailable(t *testing.T) {
 	}
 }
 
+// An account that never bought credits shows its key alone, without a
+// note: nothing is missing.
+func TestNoCreditsEver(t *testing.T) {
+	s := newServer(t, reply{200, "key_free_openusage.json"}, reply{200, "credits_empty.json"})
+	p := newProvider(t, authJSON(t, defaultAuth), env(s))
+	a, err := p.Fetch(context.Background(), discoverOne(t, p))
+	if err != nil || len(a.Windows) != 1 || a.Windows[0].NameID != NameKeySpend || a.Facts != nil {
+		t.Fatalf("account %s, error %v", show(a), err)
+	}
+}
+
 func TestFetchErrors(t *testing.T) {
 	tests := []struct {
 		name string

@@ -125,37 +125,42 @@ func parseKey(body []byte, now time.Time) (quota.Account, error) {
 
 // parseCredits reads a /v1/credits body, {"data": {"total_credits": 100.5,
 // "total_usage": 25.75}}: the account's balance is what was bought less
-// what was spent.
-func parseCredits(body []byte) (quota.Window, error) {
+// what was spent. An account that never bought nor spent anything (a
+// free-tier one) has no balance to show: ok is false, and no window says
+// "used up" about credits that never were.
+func parseCredits(body []byte) (w quota.Window, ok bool, err error) {
 	root, err := object(body)
 	if err != nil {
-		return quota.Window{}, err
+		return quota.Window{}, false, err
 	}
 	d := root.Get("data")
 	if !d.IsObject() {
 		if root.Get("error").IsObject() {
-			return quota.Window{}, envelopeError(root)
+			return quota.Window{}, false, envelopeError(root)
 		}
-		return quota.Window{}, quota.Detailed(quota.KindMalformed, "detail.json.no_field", map[string]any{"Field": "data"})
+		return quota.Window{}, false, quota.Detailed(quota.KindMalformed, "detail.json.no_field", map[string]any{"Field": "data"})
 	}
 	total, hasTotal, err := dollars(d, "total_credits")
 	if err != nil {
-		return quota.Window{}, err
+		return quota.Window{}, false, err
 	}
 	used, hasUsed, err := dollars(d, "total_usage")
 	if err != nil {
-		return quota.Window{}, err
+		return quota.Window{}, false, err
 	}
 	if !hasTotal || !hasUsed {
-		return quota.Window{}, quota.Detailed(quota.KindMalformed, "detail.json.no_field", map[string]any{"Field": "data.total_credits"})
+		return quota.Window{}, false, quota.Detailed(quota.KindMalformed, "detail.json.no_field", map[string]any{"Field": "data.total_credits"})
 	}
-	w := quota.Window{Kind: quota.KindBalance, NameID: NameCredits, Money: &quota.MoneyFigures{Balance: money(total - used)}}
+	if total == 0 && used == 0 {
+		return quota.Window{}, false, nil
+	}
+	w = quota.Window{Kind: quota.KindBalance, NameID: NameCredits, Money: &quota.MoneyFigures{Balance: money(total - used)}}
 	if total > 0 {
 		// Out of what was bought: a balance running low is flagged.
 		w.Money.Limit, w.Money.Used = money(total), money(used)
 		w.UsedPct = min(max(used/total*100, 0), 100)
 	}
-	return w, nil
+	return w, true, nil
 }
 
 // object validates body as a JSON object.

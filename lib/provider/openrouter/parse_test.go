@@ -111,8 +111,8 @@ func TestParseCredits(t *testing.T) {
 			Money: &quota.MoneyFigures{Balance: usd(9927), Limit: usd(27747), Used: usd(17820)}}},
 		{file: "credits_remaining_balance_openusage.json", want: quota.Window{Kind: quota.KindBalance, NameID: NameCredits, UsedPct: 5.25,
 			Money: &quota.MoneyFigures{Balance: usd(9475), Limit: usd(10000), Used: usd(525)}}},
-		// Nothing ever bought: a zero balance, no share of anything.
-		{file: "credits_empty.json", want: quota.Window{Kind: quota.KindBalance, NameID: NameCredits, Money: &quota.MoneyFigures{Balance: usd(0)}}},
+		// Nothing ever bought nor spent: nothing to show.
+		{file: "credits_empty.json"},
 		{file: "err_403_management_only.json", kind: quota.KindForbidden},
 		{file: "err_401_user_not_found.json", kind: quota.KindUnauthorized},
 		{file: "key_docs_monthly.json", kind: quota.KindMalformed},
@@ -120,9 +120,9 @@ func TestParseCredits(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			got, err := parseCredits(readFixture(t, tt.file))
+			got, ok, err := parseCredits(readFixture(t, tt.file))
 			if tt.kind != "" {
-				if k := quota.KindOf(err); k != tt.kind || got.Money != nil {
+				if k := quota.KindOf(err); k != tt.kind || got.Money != nil || ok {
 					t.Fatalf("kind %s (%v), window %+v; want %s", k, err, got, tt.kind)
 				}
 				return
@@ -130,7 +130,7 @@ func TestParseCredits(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !reflect.DeepEqual(got, tt.want) {
+			if ok != (tt.want.Money != nil) || !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("window =\n%s\nwant\n%s", showWindow(got), showWindow(tt.want))
 			}
 		})
@@ -284,8 +284,11 @@ func FuzzParseKey(f *testing.F) {
 func FuzzParseCredits(f *testing.F) {
 	seeds(f)
 	f.Fuzz(func(t *testing.T, body []byte) {
-		w, err := parseCredits(body)
-		if err != nil {
+		w, ok, err := parseCredits(body)
+		if !ok {
+			if err == nil && w.Money == nil {
+				return
+			}
 			if w.Money != nil {
 				t.Fatalf("error %v with a value %s", err, showWindow(w))
 			}
