@@ -57,6 +57,8 @@ func newProvider(t testing.TB, mk ctor, authFile string, env map[string]string) 
 	}
 	client := httpx.New(5 * time.Second)
 	client.Now = func() time.Time { return now }
+	// Retries happen at once: no test waits on the wall clock.
+	client.Sleep = func(ctx context.Context, _ time.Duration) bool { return ctx.Err() == nil }
 	return mk(provider.Deps{
 		HTTP:     client,
 		Auth:     auth.NewStore(auth.Paths{Home: dir, XDGData: dir, XDGConfig: dir}),

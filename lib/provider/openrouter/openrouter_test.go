@@ -52,6 +52,8 @@ func newProvider(t testing.TB, authFile string, env map[string]string) *Provider
 	}
 	client := httpx.New(5 * time.Second)
 	client.Now = func() time.Time { return now }
+	// Retries happen at once: no test waits on the wall clock.
+	client.Sleep = func(ctx context.Context, _ time.Duration) bool { return ctx.Err() == nil }
 	return New(provider.Deps{
 		HTTP:     client,
 		Auth:     auth.NewStore(auth.Paths{Home: dir, XDGData: dir, XDGConfig: dir}),
