@@ -154,12 +154,10 @@ func parseCredits(body []byte) (w quota.Window, ok bool, err error) {
 	if total == 0 && used == 0 {
 		return quota.Window{}, false, nil
 	}
-	w = quota.Window{Kind: quota.KindBalance, NameID: NameCredits, Money: &quota.MoneyFigures{Balance: money(total - used)}}
-	if total > 0 {
-		// Out of what was bought: a balance running low is flagged.
-		w.Money.Limit, w.Money.Used = money(total), money(used)
-		w.UsedPct = min(max(used/total*100, 0), 100)
-	}
+	// A prepaid balance, not a cap: total_credits is every top-up ever
+	// made, so a share of it says nothing about running out; the report
+	// flags the balance by its amount.
+	w = quota.Window{Kind: quota.KindBalance, NameID: NameCredits, Money: &quota.MoneyFigures{Balance: money(total - used), Used: money(used)}}
 	return w, true, nil
 }
 

@@ -105,12 +105,14 @@ func TestParseCredits(t *testing.T) {
 		want quota.Window
 		kind quota.Kind
 	}{
-		{file: "credits_docs.json", want: quota.Window{Kind: quota.KindBalance, NameID: NameCredits, UsedPct: pct(25.75, 100.5),
-			Money: &quota.MoneyFigures{Balance: usd(7475), Limit: usd(10050), Used: usd(2575)}}},
-		{file: "credits_openusage.json", want: quota.Window{Kind: quota.KindBalance, NameID: NameCredits, UsedPct: pct(178.20, 277.47),
-			Money: &quota.MoneyFigures{Balance: usd(9927), Limit: usd(27747), Used: usd(17820)}}},
-		{file: "credits_remaining_balance_openusage.json", want: quota.Window{Kind: quota.KindBalance, NameID: NameCredits, UsedPct: 5.25,
-			Money: &quota.MoneyFigures{Balance: usd(9475), Limit: usd(10000), Used: usd(525)}}},
+		{file: "credits_docs.json", want: quota.Window{Kind: quota.KindBalance, NameID: NameCredits,
+			Money: &quota.MoneyFigures{Balance: usd(7475), Used: usd(2575)}}},
+		{file: "credits_openusage.json", want: quota.Window{Kind: quota.KindBalance, NameID: NameCredits,
+			Money: &quota.MoneyFigures{Balance: usd(9927), Used: usd(17820)}}},
+		{file: "credits_remaining_balance_openusage.json", want: quota.Window{Kind: quota.KindBalance, NameID: NameCredits,
+			Money: &quota.MoneyFigures{Balance: usd(9475), Used: usd(525)}}},
+		// A key body has no credit figures.
+		{file: "key_negative_remaining_codexbar.json", kind: quota.KindMalformed},
 		// Nothing ever bought nor spent: nothing to show.
 		{file: "credits_empty.json"},
 		{file: "err_403_management_only.json", kind: quota.KindForbidden},
@@ -134,6 +136,14 @@ func TestParseCredits(t *testing.T) {
 				t.Errorf("window =\n%s\nwant\n%s", showWindow(got), showWindow(tt.want))
 			}
 		})
+	}
+}
+
+// Spent past what was bought: a negative balance, shown as it is.
+func TestNegativeBalance(t *testing.T) {
+	w, ok, err := parseCredits([]byte(`{"data":{"total_credits":10,"total_usage":12.5}}`))
+	if err != nil || !ok || w.Money.Balance.Minor != -250 || w.Money.Used.Minor != 1250 {
+		t.Fatalf("window %s, %v, %v", showWindow(w), ok, err)
 	}
 }
 
