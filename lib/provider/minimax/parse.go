@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/tidwall/gjson"
@@ -27,6 +28,18 @@ const (
 	// maxSpan bounds a window read from start/end times or a countdown.
 	maxSpan = 31 * 24 * time.Hour
 )
+
+// Catalog ids of the names mystatus gives MiniMax's catch-all quota
+// buckets: "general" (text generation, which coding agents use) and
+// "video" are bucket names, not models, so they are translated; model
+// names (MiniMax-M*, speech-hd) stay as MiniMax gives them.
+const (
+	NameGeneral = "minimax.window.general"
+	NameVideo   = "minimax.window.video"
+)
+
+// bucketNames maps a bucket's upstream name to its catalog id.
+var bucketNames = map[string]string{"general": NameGeneral, "video": NameVideo}
 
 // Window statuses (current_interval_status, current_weekly_status), as
 // peers read them: 1 limited, 2 used up, 3 unlimited.
@@ -113,7 +126,7 @@ func parseRemains(body []byte, now time.Time, countsLeft bool) (quota.Account, e
 				return quota.Account{}, quota.Errorf(quota.KindMalformed, "model_remains[%d].%s", i, err.Error())
 			}
 			if ok {
-				w.Name = name
+				w.Name, w.NameID = name, bucketNames[strings.ToLower(name)]
 				a.Windows = append(a.Windows, w)
 			}
 		}
@@ -121,7 +134,8 @@ func parseRemains(body []byte, now time.Time, countsLeft bool) (quota.Account, e
 	if len(a.Windows) == 0 {
 		// Models listed without a single figure: shown as such, never as 0 %.
 		for _, n := range names {
-			a.Windows = append(a.Windows, quota.Window{Kind: quota.KindModel, Name: n, Period: interval, Unit: "requests", NoData: true})
+			a.Windows = append(a.Windows, quota.Window{Kind: quota.KindModel, Name: n, NameID: bucketNames[strings.ToLower(n)],
+				Period: interval, Unit: "requests", NoData: true})
 		}
 	}
 	// The Token Plan lists every modality (text, speech, video, image,

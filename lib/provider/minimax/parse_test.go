@@ -33,7 +33,7 @@ func pct(used, total float64) float64 { return used / total * 100 }
 func ms(n int64) time.Duration { return time.Duration(n) * time.Millisecond }
 
 func model(name string, p time.Duration) quota.Window {
-	return quota.Window{Kind: quota.KindModel, Name: name, Period: p, Unit: "requests"}
+	return quota.Window{Kind: quota.KindModel, Name: name, NameID: bucketNames[name], Period: p, Unit: "requests"}
 }
 
 // with sets a window's figures.
@@ -91,7 +91,7 @@ func TestParseRemains(t *testing.T) {
 		{file: "err_2049_invalid_api_key.json", kind: quota.KindUnauthorized, code: "2049"},
 		// Invented shapes (see SOURCES.md).
 		{file: "remains_status_unlimited_invented.json", want: []quota.Window{
-			{Kind: quota.KindModel, Name: "general", Period: interval, Unit: "requests", Unlimited: true,
+			{Kind: quota.KindModel, Name: "general", NameID: NameGeneral, Period: interval, Unit: "requests", Unlimited: true,
 				ResetAt: time.Date(2026, 1, 30, 16, 0, 0, 0, time.UTC)},
 			with(model("general", week), 58, nil, nil, time.Date(2026, 2, 2, 0, 0, 0, 0, time.UTC)),
 		}},
