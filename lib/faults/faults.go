@@ -3,8 +3,10 @@
 // cut-off JSON, a body far over the size cap, a body nested a million
 // levels deep, a 200 carrying an error, a dead refresh token, a redirect
 // to another origin, or an error that echoes the credential it was sent.
-// The fault-injection suite in this package's tests runs every platform
-// against each of them, and against special and hostile credential files.
+// The fault-injection suite in this package's tests runs every registered
+// platform that has a demo (provider.Demoer) against each of them, with
+// its demo's credentials and settings and this handler mounted instead of
+// its demo's, and against special and hostile credential files.
 package faults
 
 import (
@@ -82,11 +84,11 @@ func HandlerTo(f Fault, foreign string) http.Handler {
 			case <-time.After(MaxHang):
 			}
 		case Reset:
-			if hj, ok := w.(http.Hijacker); ok {
-				if conn, _, err := hj.Hijack(); err == nil {
-					conn.Close()
-					return
-				}
+			// ResponseController reaches the connection through a
+			// wrapping writer (the demo server's, which counts requests).
+			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+				conn.Close()
+				return
 			}
 			panic(http.ErrAbortHandler)
 		case Unauthorized:

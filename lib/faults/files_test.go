@@ -61,61 +61,90 @@ var specials = []special{
 	}, quota.KindFileMalformed, ""},
 }
 
+// extraSources are credential files a platform reads besides those its
+// demo writes, keyed by platform: Antigravity-Manager's account files.
+var extraSources = map[quota.PlatformID][]struct {
+	name string
+	path func(auth.Paths) string
+}{
+	"antigravity": {{"manager-account", func(p auth.Paths) string {
+		return filepath.Join(p.ABVData, "accounts", "9f2c-account.json")
+	}}},
+}
+
+// rebase is path, one of a demo's Files under fakePaths, in the HOME of
+// paths.
+func rebase(path string, paths auth.Paths) string {
+	rel, err := filepath.Rel(fakePaths.Home, path)
+	if err != nil {
+		panic(err)
+	}
+	return filepath.Join(paths.Home, rel)
+}
+
+// credentialFile is a file of the demo HOME and the platforms reading it.
+type credentialFile struct {
+	name     string
+	path     func(auth.Paths) string
+	affected []quota.PlatformID
+}
+
+// credentialFiles are the demo's credential files, from the registry:
+// OpenCode's auth.json for every platform with an auth.json entry, each
+// file a platform's demo writes, and the extra sources above.
+func credentialFiles(ps []platform) []credentialFile {
+	shared := credentialFile{name: "auth.json", path: auth.Paths.OpenCodeAuth}
+	var own []credentialFile
+	for _, p := range ps {
+		if len(p.demo.AuthEntries) > 0 {
+			shared.affected = append(shared.affected, p.id)
+		}
+		for path := range p.demo.Files {
+			own = append(own, credentialFile{name: filepath.Base(path),
+				path: func(paths auth.Paths) string { return rebase(path, paths) }, affected: []quota.PlatformID{p.id}})
+		}
+		for _, x := range extraSources[p.id] {
+			own = append(own, credentialFile{name: x.name, path: x.path, affected: []quota.PlatformID{p.id}})
+		}
+	}
+	slices.SortFunc(own, func(a, b credentialFile) int { return strings.Compare(a.name, b.name) })
+	return append([]credentialFile{shared}, own...)
+}
+
 // TestSpecialCredentialFiles replaces one credential file at a time with
 // each special file: the platforms that read it report it, with its own
 // classification; every other platform still runs (here it reaches the
 // server and is refused with 401); and the whole report completes within
 // its deadline instead of hanging in open(2).
 func TestSpecialCredentialFiles(t *testing.T) {
-	srv := faultyServer(Unauthorized, DefaultForeign)
-	t.Cleanup(srv.Close) // after the parallel subtests, unlike defer
-	cases := []struct {
-		file     string // which file, for the test name
-		path     func(auth.Paths) string
-		affected []quota.PlatformID
-	}{
-		{"auth.json", auth.Paths.OpenCodeAuth, []quota.PlatformID{quota.OpenAI, quota.Anthropic, quota.Zhipu, quota.ZAI}},
-		{"antigravity-accounts.json", func(p auth.Paths) string {
-			return filepath.Join(p.OpenCodeConfigDir(), "antigravity-accounts.json")
-		}, []quota.PlatformID{quota.Antigravity}},
-		{"copilot-quota-token.json", func(p auth.Paths) string {
-			return filepath.Join(p.OpenCodeConfigDir(), "copilot-quota-token.json")
-		}, []quota.PlatformID{quota.Copilot}},
-		{"manager-account", func(p auth.Paths) string {
-			return filepath.Join(p.ABVData, "accounts", "9f2c-account.json")
-		}, []quota.PlatformID{quota.Antigravity}},
+	ps := platforms(t)
+	var ids []quota.PlatformID
+	for _, p := range ps {
+		ids = append(ids, p.id)
 	}
-	for _, c := range cases {
+	keys := secrets(ps)
+	for id := range extraSources {
+		if !slices.Contains(ids, id) {
+			t.Errorf("extraSources names %s, which is no platform of the suite", id)
+		}
+	}
+	for _, c := range credentialFiles(ps) {
 		for _, sp := range specials {
-			t.Run(c.file+"/"+sp.name, func(t *testing.T) {
+			t.Run(c.name+"/"+sp.name, func(t *testing.T) {
 				t.Parallel()
-				home := t.TempDir()
-				p := auth.PathsFromEnv(func(k string) string {
-					if k == "HOME" {
-						return home
-					}
-					return ""
-				})
-				if err := writeFiles(fixtureFiles(p)); err != nil {
-					t.Fatal(err)
-				}
-				target := c.path(p)
-				os.Remove(target)
-				os.MkdirAll(filepath.Dir(target), 0o700)
-				sp.make(t, target)
-
-				every := platform{}
-				for _, pl := range platforms {
-					every.settings = append(every.settings, pl.settings...)
-				}
-				d := deps(every, srv.URL)
-				d.Auth = auth.NewStore(p)
+				var target string
+				env, d := start(t, Unauthorized, DefaultForeign, "", func(p auth.Paths) {
+					target = c.path(p)
+					os.Remove(target)
+					os.MkdirAll(filepath.Dir(target), 0o700)
+					sp.make(t, target)
+				}, ids...)
 				var provs []quota.Provider
-				for _, pl := range platforms {
-					provs = append(provs, pl.new(d))
+				for _, id := range ids {
+					provs = append(provs, newProvider(t, id, d))
 				}
 				rep := collectWithin(t, provs)
-				if len(rep.Results) != len(platforms) {
+				if len(rep.Results) != len(ids) {
 					t.Fatalf("%d results, want every platform: %+v", len(rep.Results), rep.Results)
 				}
 				for _, res := range rep.Results {
@@ -131,10 +160,10 @@ func TestSpecialCredentialFiles(t *testing.T) {
 						continue
 					}
 					if hit || !slices.ContainsFunc(errs, func(err error) bool { return quota.KindOf(err) == quota.KindUnauthorized }) {
-						t.Errorf("%s: does not use %s, yet did not run as usual: %v", res.Platform, c.file, errs)
+						t.Errorf("%s: does not use %s, yet did not run as usual: %v", res.Platform, c.name, errs)
 					}
 				}
-				noSecrets(t, rep)
+				noSecrets(t, rep, env.Paths, keys)
 			})
 		}
 	}
