@@ -74,6 +74,10 @@ func TestParseQuotaRecorded(t *testing.T) {
 		{"vertex_twins_no_reset.json", []row{{"gemini-2.5-pro", 0, ""}, {"gemini-2.5-flash", 20, ""}, {"gemini-2.0-flash", 0, ""}}},
 		{"remaining_amount_mixed.json", []row{{"gemini-2.5-pro", 90, "2026-06-13T00:00:00Z"}, {"gemini-2.5-flash", 20, "2026-06-13T00:00:00Z"}}},
 		{"gemini3_family.json", []row{{"gemini-3-flash", 7, "2026-09-15T00:00:00Z"}, {"gemini-3-pro", 10, "2026-09-15T00:00:00Z"}, {"gemini-3-flash-lite", 50, "2026-09-15T00:00:00Z"}}},
+		// Gemini CLI's own fixtures: remainingAmount beside the fraction, no
+		// reset time; a zero fraction is all used.
+		{"gemini_cli_config_pooled.json", []row{{"gemini-2.5-pro", 80, ""}, {"gemini-2.5-flash", 20, ""}}},
+		{"gemini_cli_config_zero.json", []row{{"gemini-3-pro-preview", 100, ""}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -133,6 +137,9 @@ func TestParseAssistRecorded(t *testing.T) {
 		{"standard_g1_pro.json", google.Assist{Project: "example-project-a1b2c", Plan: "Gemini Code Assist in Google One AI Pro", Tier: "Gemini Code Assist in Google One AI Pro"}},
 		{"standard_bare.json", google.Assist{Project: "proj-1", Plan: "standard-tier", Tier: "standard-tier"}},
 		{"standard_no_project.json", google.Assist{}},
+		{"gemini_cli_setup_paid.json", google.Assist{Project: "server-project", Plan: "paid", Tier: "paid"}},
+		// A new user: no current tier yet, the default allowed one named.
+		{"gemini_cli_setup_new_free.json", google.Assist{Tier: "free"}},
 	}
 	for _, tt := range tests {
 		got, err := google.ParseAssist(testdata(t, "assist/"+tt.file))

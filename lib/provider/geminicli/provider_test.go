@@ -287,6 +287,7 @@ func TestFetchErrors(t *testing.T) {
 		later   bool // the stored token has expired: a mint comes first
 		kind    quota.Kind
 		path    bool // the error names the login file
+		reason  string
 	}{
 		{name: "refresh revoked", later: true, kind: quota.KindRefreshRevoked, path: true,
 			replies: map[string][]reply{tokenPath: {{400, testdata(t, "errors/400_invalid_grant.json")}}}},
@@ -306,8 +307,10 @@ func TestFetchErrors(t *testing.T) {
 			replies: map[string][]reply{assistPath: ok(t, "assist/standard_g1_pro.json"), quotaPath: {{429, testdata(t, "errors/429_quota_exhausted.json")}}}},
 		{name: "no project", kind: quota.KindProjectMissing, path: true,
 			replies: map[string][]reply{assistPath: ok(t, "assist/standard_no_project.json")}},
-		{name: "no project, free tier", kind: quota.KindProjectMissing, path: true,
+		{name: "no project, free tier", kind: quota.KindProjectMissing, path: true, reason: "Gemini Code Assist for individuals",
 			replies: map[string][]reply{assistPath: ok(t, "assist/free_tier_individuals.json")}},
+		{name: "new user, not onboarded", kind: quota.KindProjectMissing, path: true, reason: "free",
+			replies: map[string][]reply{assistPath: ok(t, "assist/gemini_cli_setup_new_free.json")}},
 		{name: "500 twice", kind: quota.KindServerError,
 			replies: map[string][]reply{assistPath: {{500, []byte(`<html>oops</html>`)}}}},
 		{name: "quota body not json", kind: quota.KindMalformed,
@@ -334,6 +337,9 @@ func TestFetchErrors(t *testing.T) {
 			}
 			if want := filepath.Join(dir, ".gemini", "oauth_creds.json"); tt.path && e.Path != want {
 				t.Errorf("path %q, want %q", e.Path, want)
+			}
+			if e.Reason != tt.reason {
+				t.Errorf("reason %q, want %q", e.Reason, tt.reason)
 			}
 			if strings.Contains(err.Error(), "CANARY") || strings.Contains(e.Detail, "CANARY") {
 				t.Errorf("secret in the error: %v", err)
