@@ -1,15 +1,11 @@
 package geminicli
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
-
-// fmtSscan reads the status prefix of a recorded error file's name.
-func fmtSscan(name string, status *int) (int, error) { return fmt.Sscanf(name, "%d_", status) }
 
 func seed(f *testing.F, patterns ...string) {
 	for _, pat := range patterns {

@@ -2,6 +2,7 @@ package geminicli
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -148,6 +149,9 @@ func TestParseAssistRecorded(t *testing.T) {
 		}
 	}
 }
+
+// fmtSscan reads the status prefix of a recorded error file's name.
+func fmtSscan(name string, status *int) (int, error) { return fmt.Sscanf(name, "%d_", status) }
 
 // TestClassifyRecorded runs the recorded error bodies through the
 // classification the provider uses.

@@ -318,6 +318,9 @@ func TestFetchErrors(t *testing.T) {
 		{name: "assist body an array", kind: quota.KindMalformed,
 			replies: map[string][]reply{assistPath: {{200, []byte(`[]`)}}}},
 		{name: "404 wrong base", kind: quota.KindNotFound, replies: map[string][]reply{}},
+		// An upstream echoing the bearer token must not get it into the report.
+		{name: "echoed token", kind: quota.KindForbidden, replies: map[string][]reply{assistPath: {{403,
+			[]byte(`{"error":{"code":403,"message":"token ` + storedAccess + ` may not call this","status":"PERMISSION_DENIED"}}`)}}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -514,5 +517,34 @@ func TestDescribe(t *testing.T) {
 	// No home, no disk: Describe still answers.
 	if d := New(provider.Deps{}).Describe(); d.ID != ID || d.FixData[FixDataPath] != "" {
 		t.Errorf("bare description %+v", d)
+	}
+}
+
+// TestConcurrentFetch: accounts fetched side by side share one mint.
+func TestConcurrentFetch(t *testing.T) {
+	f := newFake(t, map[string][]reply{
+		tokenPath:  tokenReply(),
+		assistPath: ok(t, "assist/standard_g1_pro.json"),
+		quotaPath:  ok(t, "quota/gemini3_family.json"),
+	})
+	p := newProvider(t, fixtureHome(t), f.env())
+	p.d.Now = func() time.Time { return now.Add(48 * time.Hour) }
+	tg := discoverOne(t, p)
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for range 8 {
+		wg.Go(func() {
+			if _, err := p.Fetch(context.Background(), tg); err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if n := strings.Count(strings.Join(f.paths(), " "), tokenPath); n != 1 {
+		t.Errorf("%d mints, want 1", n)
 	}
 }
