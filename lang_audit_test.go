@@ -19,7 +19,11 @@ import (
 
 	"github.com/tidwall/gjson"
 
+	"github.com/mystatus/mystatus/i18n"
+	"github.com/mystatus/mystatus/lib/auth"
 	"github.com/mystatus/mystatus/lib/faults"
+	"github.com/mystatus/mystatus/lib/provider"
+	"github.com/mystatus/mystatus/lib/provider/all"
 )
 
 // The language audit (PRODUCT.md §7): zh and fr output holds no English
@@ -66,12 +70,29 @@ var allowed = words(`
 mystatus OpenAI ChatGPT Codex Anthropic Claude Zhipu Z.ai Z.AI GLM Coding Plan GitHub Copilot Google Antigravity
 Antigravity-Manager Gemini Cloud Code Assist Workspace OpenCode opencode VS Vs Zed Cursor Windsurf MCP JSON-RPC JSON JSONC HTML
 HTTP HTTPS API URL URLs OAuth DNS TLS PAT ID CLI stdio stdin stdout stderr npm npx Go MiB KiB GPT Pro Plus Max Free
-Business Enterprise Team Premium pro plus max free business enterprise team macOS Windows Linux AI IA
+Business Enterprise Team Premium Trial pro plus max free business enterprise team macOS Windows Linux AI IA
+US
 markdown json line remaining used en fr zh claude vscode zed openai anthropic zhipu zai antigravity copilot
 demo doctor serve init version help
 token username tier key type refresh access expires limits usageItems
 Sonnet Opus Haiku Flash Token
 `)
+
+// The registry's platforms: their ids and aliases (flag values) and the
+// Latin words of their zh and fr names (product names) may appear too.
+func init() {
+	for _, d := range all.Descriptions(provider.Deps{Auth: auth.NewStore(auth.Paths{})}) {
+		allowed[string(d.ID)] = true
+		for _, a := range d.Aliases {
+			allowed[a] = true
+		}
+		for _, lang := range []string{"zh", "fr"} {
+			for _, w := range latinWord.FindAllString(i18n.New(lang).T("platform."+string(d.ID)+".name", nil), -1) {
+				allowed[w] = true
+			}
+		}
+	}
+}
 
 // upstreamData are names the platforms give that the report quotes as
 // they are (a Google tier name); model names and MCP tool names are

@@ -534,7 +534,14 @@ func (w *writer) moneyLines(m *quota.MoneyFigures) []string {
 	if m.Granted != nil {
 		split = append(split, loc.T("render.money.granted", map[string]any{"Amount": ms(m.Granted)}))
 	}
-	if m.ToppedUp != nil {
+	switch {
+	case m.ToppedUp != nil && m.ToppedUp.Minor < 0:
+		// A cash balance below zero is a debt (Moonshot's overdraft):
+		// "CN¥31.15 owed", not "-CN¥31.15 topped up".
+		owed := *m.ToppedUp
+		owed.Minor = -owed.Minor
+		split = append(split, loc.T("render.money.owed", map[string]any{"Amount": ms(&owed)}))
+	case m.ToppedUp != nil:
 		split = append(split, loc.T("render.money.topped_up", map[string]any{"Amount": ms(m.ToppedUp)}))
 	}
 	if len(split) > 0 {

@@ -285,3 +285,21 @@ func TestPacePhrase(t *testing.T) {
 		}
 	}
 }
+
+// A balance split names a negative cash part as a debt, in every language.
+func TestMoneySplitOwed(t *testing.T) {
+	m := &quota.MoneyFigures{Balance: money(1250, "CNY"), Granted: money(1250, "CNY"), ToppedUp: money(-3115, "CNY")}
+	want := map[string]string{"en": "CN¥12.50 granted, CN¥31.15 owed", "fr": "12,50\u00a0CNY offerts, 31,15\u00a0CNY à rembourser", "zh": "赠送 ￥12.50，欠费 ￥31.15"}
+	for _, lang := range i18n.Languages {
+		w := &writer{loc: i18n.New(lang), opts: Options{Now: now}}
+		lines := w.moneyLines(m)
+		if got := lines[len(lines)-1]; got != want[lang] {
+			t.Errorf("%s: %q, want %q", lang, got, want[lang])
+		}
+	}
+	m.ToppedUp = money(300, "CNY")
+	w := &writer{loc: i18n.New("en"), opts: Options{Now: now}}
+	if lines := w.moneyLines(m); lines[len(lines)-1] != "CN¥12.50 granted, CN¥3.00 topped up" {
+		t.Errorf("positive cash: %q", lines)
+	}
+}

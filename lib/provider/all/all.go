@@ -12,7 +12,13 @@ import (
 	"github.com/mystatus/mystatus/lib/provider/anthropic"
 	"github.com/mystatus/mystatus/lib/provider/antigravity"
 	"github.com/mystatus/mystatus/lib/provider/copilot"
+	"github.com/mystatus/mystatus/lib/provider/deepseek"
+	"github.com/mystatus/mystatus/lib/provider/kimi"
+	"github.com/mystatus/mystatus/lib/provider/minimax"
+	"github.com/mystatus/mystatus/lib/provider/moonshot"
 	"github.com/mystatus/mystatus/lib/provider/openai"
+	"github.com/mystatus/mystatus/lib/provider/opencodego"
+	"github.com/mystatus/mystatus/lib/provider/openrouter"
 	"github.com/mystatus/mystatus/lib/provider/zhipu"
 	"github.com/mystatus/mystatus/lib/quota"
 )
@@ -27,6 +33,14 @@ func Providers(d provider.Deps) []quota.Provider {
 		zhipu.NewZAI(d),
 		antigravity.New(d),
 		copilot.New(d),
+		kimi.New(d),
+		opencodego.New(d),
+		minimax.NewGlobal(d),
+		minimax.NewChina(d),
+		openrouter.New(d),
+		deepseek.New(d),
+		moonshot.New(d),
+		moonshot.NewCN(d),
 	}
 	seen := map[quota.PlatformID]bool{}
 	for _, p := range ps {
