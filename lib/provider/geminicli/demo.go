@@ -28,16 +28,11 @@ const (
 
 // Demo serves loadCodeAssist and retrieveUserQuota (the shapes of
 // testdata/assist/standard_g1_pro.json and testdata/quota/, figures
-// invented) to a login whose stored access token is still valid for half
-// an hour, and Google's token endpoint under "/oauth" for the same
-// refresh token.
-//
-// Settings point only geminicli_base_url at the fake: google_oauth_url
-// and the client override are Antigravity's too, and lib/demo resolves a
-// path below each platform's own mount, so two Google platforms cannot
-// both set them. The stored access token is valid, so nothing is minted
-// and the token endpoint is never needed; it answers the demo's refresh
-// token when a composer points google_oauth_url at /geminicli/oauth.
+// invented) and Google's token endpoint under "/oauth". The stored access
+// token expired an hour ago, as it has whenever Gemini CLI has not run
+// for a while, so every report mints one from the refresh token there:
+// the demo shows the path real logins take, and a fault at the token
+// endpoint is noticed.
 func (p *Provider) Demo(now time.Time, paths auth.Paths) (provider.Demo, error) {
 	at := func(d time.Duration) string { return now.Add(d + sample.Slack).UTC().Format(time.RFC3339) }
 	assist, err := json.Marshal(map[string]any{
@@ -114,13 +109,12 @@ func (p *Provider) Demo(now time.Time, paths auth.Paths) (provider.Demo, error) 
 		"access_token":  demoAccess,
 		"refresh_token": demoRefresh,
 		"scope":         "https://www.googleapis.com/auth/cloud-platform https://www.googleapis.com/auth/userinfo.email https://www.googleapis.com/auth/userinfo.profile openid",
-		"token_type":    "Bearer",
 		"id_token":      demoIDToken(now),
-		"expiry_date":   now.Add(30 * time.Minute).UnixMilli(),
+		"expiry_date":   now.Add(-time.Hour).UnixMilli(),
 	}
 	return provider.Demo{
 		Handler:  mux,
-		Settings: map[string]string{Setting: "/"},
+		Settings: map[string]string{Setting: "/", google.SettingOAuthURL: "/oauth"},
 		Files:    map[string]any{filepath.Join(paths.Home, geminiDir, CredsFile): creds},
 	}, nil
 }

@@ -95,9 +95,9 @@ func TestDiagnose(t *testing.T) {
 	}
 }
 
-// TestDemoHandlerMints: the demo's token endpoint answers its refresh
-// token, so the demo also works with an expired stored token once a
-// composer points google_oauth_url at it.
+// TestDemoHandlerMints: the demo's stored token has expired; its token
+// endpoint mints one for its refresh token, which its Code Assist fake
+// accepts.
 func TestDemoHandlerMints(t *testing.T) {
 	dir := t.TempDir()
 	paths := pathsFor(dir)
@@ -118,12 +118,11 @@ func TestDemoHandlerMints(t *testing.T) {
 	srv := httptest.NewServer(d.Handler)
 	t.Cleanup(srv.Close)
 	p := newProvider(t, dir, map[string]string{"MYSTATUS_GEMINICLI_BASE_URL": srv.URL, "MYSTATUS_GOOGLE_OAUTH_URL": srv.URL + "/oauth"})
-	p.d.Now = func() time.Time { return now.Add(2 * time.Hour) } // past the demo token's expiry
 	a, err := p.Fetch(context.Background(), discoverOne(t, p))
 	if err != nil || len(a.Windows) != 3 {
 		t.Fatalf("%+v, %v", a, err)
 	}
-	if d.Settings[Setting] != "/" {
+	if d.Settings[Setting] != "/" || d.Settings["google_oauth_url"] != "/oauth" {
 		t.Errorf("settings %v", d.Settings)
 	}
 }

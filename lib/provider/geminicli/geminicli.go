@@ -18,6 +18,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/tidwall/gjson"
+
 	"github.com/mystatus/mystatus/lib/auth"
 	"github.com/mystatus/mystatus/lib/httpx"
 	"github.com/mystatus/mystatus/lib/provider"
@@ -193,6 +195,9 @@ func (p *Provider) round(ctx context.Context, c *creds, tok string) (plan string
 	if err != nil {
 		return "", nil, err
 	}
+	if err := envelope(resp); err != nil {
+		return "", nil, err
+	}
 	a, err := google.ParseAssist(resp.Body)
 	if err != nil {
 		return "", nil, httpx.MalformedFrom(resp, google.ShapeDetail(err))
@@ -206,6 +211,9 @@ func (p *Provider) round(ctx context.Context, c *creds, tok string) (plan string
 	body, _ := json.Marshal(map[string]string{"project": project})
 	resp, err = p.post(ctx, pathQuota, tok, body)
 	if err != nil {
+		return "", nil, err
+	}
+	if err := envelope(resp); err != nil {
 		return "", nil, err
 	}
 	ws, err = parseQuota(resp.Body)
@@ -238,4 +246,19 @@ func (p *Provider) post(ctx context.Context, path, tok string, body []byte) (*ht
 		return nil, google.Classify(err)
 	}
 	return r, nil
+}
+
+// envelope classifies a 2xx answer whose body is a google.rpc.Status
+// error ({"error": {"code": 401, ...}}, as some proxies answer) as the
+// status it names; nil for any other body. Without it such a body would
+// read as an account without a project or without quota.
+func envelope(resp *httpx.Response) error {
+	if google.CheckBody(resp.Body) != nil {
+		return nil // the parser reports it
+	}
+	code := gjson.GetBytes(resp.Body, "error.code")
+	if code.Type != gjson.Number || code.Int() < 400 || code.Int() > 599 {
+		return nil
+	}
+	return google.Classify(&httpx.StatusError{Status: int(code.Int()), Header: resp.Header, Body: resp.Body, URL: resp.URL})
 }

@@ -318,6 +318,11 @@ func TestFetchErrors(t *testing.T) {
 		{name: "assist body an array", kind: quota.KindMalformed,
 			replies: map[string][]reply{assistPath: {{200, []byte(`[]`)}}}},
 		{name: "404 wrong base", kind: quota.KindNotFound, replies: map[string][]reply{}},
+		// A 2xx carrying Google's error envelope is the error it names.
+		{name: "200 with a 401 envelope", kind: quota.KindUnauthorized, replies: map[string][]reply{
+			tokenPath: tokenReply(), assistPath: {{200, testdata(t, "errors/401_unauthenticated.json")}}}},
+		{name: "200 with a 403 envelope from retrieveUserQuota", kind: quota.KindForbidden, replies: map[string][]reply{
+			assistPath: ok(t, "assist/standard_g1_pro.json"), quotaPath: {{200, testdata(t, "errors/403_consumer_invalid.json")}}}},
 		// An upstream echoing the bearer token must not get it into the report.
 		{name: "echoed token", kind: quota.KindForbidden, replies: map[string][]reply{assistPath: {{403,
 			[]byte(`{"error":{"code":403,"message":"token ` + storedAccess + ` may not call this","status":"PERMISSION_DENIED"}}`)}}}},
