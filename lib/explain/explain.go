@@ -32,7 +32,6 @@ package explain
 
 import (
 	"errors"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -60,37 +59,24 @@ type Explanation struct {
 	Detail string `json:"detail,omitempty"`
 }
 
-// Explain localizes err for platform p (empty when the failure is not tied
-// to one platform), knowing only its id: no variant steps, no fix data.
-// Surfaces use [For], which knows what the platforms describe.
-//
-// Deprecated: use [For].
-func Explain(loc *i18n.Localizer, p quota.PlatformID, err error, paths auth.Paths) Explanation {
-	return explain(loc, provider.Description{ID: p}, err, paths, legacyData(paths), legacyVariant(paths))
-}
-
 // For localizes err for the platform d describes (the zero Description
 // when the failure is not tied to one platform): its fix steps may be the
 // variant d.Variant names for the error's path, and their templates see
 // d.FixData beside the error's own fields.
 func For(loc *i18n.Localizer, d provider.Description, err error, paths auth.Paths) Explanation {
-	return explain(loc, d, err, paths, d.FixData, d.Variant)
-}
-
-func explain(loc *i18n.Localizer, d provider.Description, err error, paths auth.Paths, fix map[string]any, variant func(string) string) Explanation {
 	if err == nil {
 		return Explanation{}
 	}
 	e := quota.AsError(err)
 	data := templateData(loc, d.ID, e, paths)
-	for k, v := range fix {
+	for k, v := range d.FixData {
 		if _, ok := data[k]; !ok {
 			data[k] = v
 		}
 	}
 	v := ""
-	if variant != nil && e.Path != "" {
-		v = variant(e.Path)
+	if d.Variant != nil && e.Path != "" {
+		v = d.Variant(e.Path)
 	}
 	k := e.Kind
 	if k == "" {
@@ -208,51 +194,6 @@ func stepsID(k quota.Kind, p quota.PlatformID, v string) string {
 		}
 	}
 	return base
-}
-
-// legacyVariant is what [Explain] knew of the variants before the
-// platforms described their own.
-func legacyVariant(paths auth.Paths) func(string) string {
-	return func(path string) string {
-		switch {
-		case path == "":
-			return ""
-		case filepath.Base(path) == PATFile:
-			return "pat"
-		case paths.ABVData != "" && Within(path, paths.ABVData):
-			return "manager"
-		}
-		return ""
-	}
-}
-
-// legacyData is the fix data [Explain] knew.
-func legacyData(paths auth.Paths) map[string]any {
-	return map[string]any{"PATPath": PATPath(paths), "AntigravityPath": AntigravityPath(paths), "ManagerDir": paths.ABVData}
-}
-
-// Within reports whether path is dir or lies under it.
-func Within(path, dir string) bool {
-	rel, err := filepath.Rel(dir, path)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
-}
-
-// File names of the credential stores fixes point at.
-const (
-	PATFile         = "copilot-quota-token.json"
-	AntigravityFile = "antigravity-accounts.json"
-)
-
-// PATPath is where the GitHub Copilot token file lives.
-func PATPath(p auth.Paths) string { return filepath.Join(p.OpenCodeConfigDir(), PATFile) }
-
-// AntigravityPath is where the OpenCode Antigravity auth plugin keeps its
-// accounts (under %APPDATA% on Windows).
-func AntigravityPath(p auth.Paths) string {
-	if p.GOOS == "windows" && p.AppData != "" {
-		return filepath.Join(p.AppData, "opencode", AntigravityFile)
-	}
-	return filepath.Join(p.OpenCodeConfigDir(), AntigravityFile)
 }
 
 // templateData is the template data for e's messages.

@@ -419,8 +419,20 @@ func TestFaults(t *testing.T) {
 // ordinary report text (see vocabulary).
 func noSecrets(t checker, rep quota.Report, paths auth.Paths, secrets []string) {
 	t.Helper()
+	// Explained as the surfaces do, with each platform's description.
+	described := map[quota.PlatformID]provider.Description{}
+	for _, d := range all.Descriptions(provider.Deps{Auth: auth.NewStore(paths)}) {
+		described[d.ID] = d
+	}
+	explainOf := func(loc *i18n.Localizer, p quota.PlatformID, err error) explain.Explanation {
+		d, ok := described[p]
+		if !ok {
+			d = provider.Description{ID: p}
+		}
+		return explain.For(loc, d, err, paths)
+	}
 	explainer := func(loc *i18n.Localizer, p quota.PlatformID, err error) render.Explanation {
-		return render.Explanation(explain.Explain(loc, p, err, paths))
+		return render.Explanation(explainOf(loc, p, err))
 	}
 	var outs []string
 	for _, lang := range i18n.Languages {
@@ -435,7 +447,7 @@ func noSecrets(t checker, rep quota.Report, paths auth.Paths, secrets []string) 
 		for _, res := range rep.Results {
 			for _, err := range []error{res.Err, failure(res)} {
 				if err != nil {
-					x := explain.Explain(loc, res.Platform, err, paths)
+					x := explainOf(loc, res.Platform, err)
 					outs = append(outs, fmt.Sprintf("%+v", x))
 				}
 			}
