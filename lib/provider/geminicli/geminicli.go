@@ -188,7 +188,10 @@ func (p *Provider) userProject() string {
 // round runs loadCodeAssist then retrieveUserQuota with token tok.
 func (p *Provider) round(ctx context.Context, c *creds, tok string) (plan string, ws []quota.Window, err error) {
 	own := p.userProject()
-	// The request Gemini CLI itself sends (setup.ts _doSetupUser).
+	// The request Gemini CLI itself sends (setup.ts _doSetupUser), so
+	// Google answers as it answers Gemini CLI. The API's enum also has
+	// ideType GEMINI_CLI, but Gemini CLI does not send it (setup.ts and
+	// server.ts at 5411f113 send IDE_UNSPECIFIED).
 	req := google.AssistRequest{Project: own, Metadata: google.Metadata{
 		IDEType: "IDE_UNSPECIFIED", Platform: "PLATFORM_UNSPECIFIED", PluginType: "GEMINI", DuetProject: own}}
 	resp, err := p.post(ctx, google.PathAssist, tok, req.Body())
