@@ -97,7 +97,7 @@ func init() {
 // upstreamData are names the platforms give that the report quotes as
 // they are (a Google tier name); model names and MCP tool names are
 // matched by [modelName] and [literal].
-var upstreamData = []string{"Gemini Code Assist for individuals"}
+var upstreamData = []string{"Gemini Code Assist for individuals", "Gemini Code Assist in Google One AI Pro"}
 
 // english are common English words that are not French words: one of them
 // in French output is a leak.

@@ -27,7 +27,6 @@ type Paths struct {
 	XDGData   string // $XDG_DATA_HOME, default ~/.local/share
 	XDGConfig string // $XDG_CONFIG_HOME, default ~/.config
 	AppData   string // %APPDATA% (Windows only)
-	ABVData   string // $ABV_DATA_DIR (Antigravity-Manager), default ~/.antigravity_tools
 	GOOS      string
 }
 
@@ -49,10 +48,6 @@ func PathsFromEnv(getenv func(string) string) Paths {
 	p.AppData = getenv("APPDATA")
 	if p.AppData == "" && p.GOOS == "windows" {
 		p.AppData = filepath.Join(p.Home, "AppData", "Roaming")
-	}
-	p.ABVData = getenv("ABV_DATA_DIR")
-	if p.ABVData == "" {
-		p.ABVData = filepath.Join(p.Home, ".antigravity_tools")
 	}
 	return p
 }

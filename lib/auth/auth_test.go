@@ -18,11 +18,11 @@ func env(m map[string]string) func(string) string { return func(k string) string
 
 func TestPathsFromEnv(t *testing.T) {
 	p := PathsFromEnv(env(map[string]string{"HOME": "/h"}))
-	if p.OpenCodeAuth() != "/h/.local/share/opencode/auth.json" || p.OpenCodeConfigDir() != "/h/.config/opencode" || p.ABVData != "/h/.antigravity_tools" {
+	if p.OpenCodeAuth() != "/h/.local/share/opencode/auth.json" || p.OpenCodeConfigDir() != "/h/.config/opencode" {
 		t.Errorf("defaults: %+v", p)
 	}
-	p = PathsFromEnv(env(map[string]string{"HOME": "/h", "XDG_DATA_HOME": "/d", "XDG_CONFIG_HOME": "/c", "ABV_DATA_DIR": "/abv"}))
-	if p.OpenCodeAuth() != "/d/opencode/auth.json" || p.OpenCodeConfigDir() != "/c/opencode" || p.ABVData != "/abv" {
+	p = PathsFromEnv(env(map[string]string{"HOME": "/h", "XDG_DATA_HOME": "/d", "XDG_CONFIG_HOME": "/c"}))
+	if p.OpenCodeAuth() != "/d/opencode/auth.json" || p.OpenCodeConfigDir() != "/c/opencode" {
 		t.Errorf("overrides: %+v", p)
 	}
 	// Relative XDG values are ignored, as the XDG spec says.

@@ -133,10 +133,18 @@ func TestComposeConflicts(t *testing.T) {
 		},
 		"setting": {
 			with("a", func(auth.Paths) provider.Demo {
+				return provider.Demo{Handler: h, Settings: map[string]string{"s": "client-a"}}
+			}),
+			with("b", func(auth.Paths) provider.Demo {
+				return provider.Demo{Handler: h, Settings: map[string]string{"s": "client-b"}}
+			}),
+		},
+		"setting both relative and absolute": {
+			with("a", func(auth.Paths) provider.Demo {
 				return provider.Demo{Handler: h, Settings: map[string]string{"s": "/"}}
 			}),
 			with("b", func(auth.Paths) provider.Demo {
-				return provider.Demo{Handler: h, Settings: map[string]string{"s": "/"}}
+				return provider.Demo{Handler: h, Settings: map[string]string{"s": "client-b"}}
 			}),
 		},
 		"file": {
@@ -164,5 +172,45 @@ func TestComposeConflicts(t *testing.T) {
 				t.Fatal("started, want an error")
 			}
 		})
+	}
+}
+
+// TestSharedSetting: a setting two platforms point at their own fakes
+// (one token endpoint for two Google platforms) is served by both: each
+// request gets the answer of the fake that accepts it.
+func TestSharedSetting(t *testing.T) {
+	token := func(secret, body string) http.Handler {
+		mux := http.NewServeMux()
+		mux.HandleFunc("POST /oauth/token", func(w http.ResponseWriter, r *http.Request) {
+			b, _ := io.ReadAll(r.Body)
+			if string(b) != secret {
+				w.WriteHeader(http.StatusBadRequest)
+				io.WriteString(w, `{"error":"invalid_grant"}`)
+				return
+			}
+			io.WriteString(w, body)
+		})
+		return mux
+	}
+	mk := func(id quota.PlatformID, secret, body string) quota.Provider {
+		return demoer{fake{id, func(auth.Paths) provider.Demo {
+			return provider.Demo{Handler: token(secret, body), Settings: map[string]string{"token_url": "/oauth"}}
+		}}}
+	}
+	env, err := StartWith(context.Background(), time.Now(), []quota.Provider{mk("a", "CANARY-a", "from a"), mk("b", "CANARY-b", "from b")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	for secret, want := range map[string]string{"CANARY-a": "from a", "CANARY-b": "from b", "nobody": `{"error":"invalid_grant"}`} {
+		resp, err := http.Post(env.Settings["token_url"]+"/token", "text/plain", strings.NewReader(secret))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if string(b) != want {
+			t.Errorf("%s: %d %q, want %q", secret, resp.StatusCode, b, want)
+		}
 	}
 }

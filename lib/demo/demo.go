@@ -92,12 +92,15 @@ func StartWith(ctx context.Context, now time.Time, ps []quota.Provider) (*Env, e
 		return fail(fmt.Errorf("demo server: %w", err))
 	}
 	base := "http://" + ln.Addr().String()
-	settings, err := resolve(base, parts)
+	settings, shared, err := resolve(base, parts)
 	if err != nil {
 		ln.Close()
 		return fail(err)
 	}
 	s := newServer(parts)
+	for k, rs := range shared {
+		s.share(k, rs)
+	}
 	// The demo logs nothing; a stray server error must not reach stderr.
 	hs := &http.Server{Handler: s.mux, ReadHeaderTimeout: 5 * time.Second, ErrorLog: log.New(io.Discard, "", 0)}
 	go hs.Serve(ln)
@@ -129,23 +132,52 @@ func mount(id quota.PlatformID) string { return "/" + string(id) }
 
 // resolve gathers every platform's settings, a value starting with "/"
 // being a path below that platform's mount. Two platforms may share a
-// setting (a family's token endpoint) only with the same value.
-func resolve(base string, parts []part) (map[string]string, error) {
+// resolve turns every platform's demo settings into config-file settings:
+// a relative value ("/…") becomes a URL below the platform's mount. A
+// setting two platforms both give a relative value (the Google token
+// endpoint of Antigravity and Gemini CLI, one user setting for both) is
+// served by a shared mount that asks each owner in turn (see
+// server.share); two different absolute values are an error.
+func resolve(base string, parts []part) (map[string]string, map[string][]route, error) {
 	out := map[string]string{}
 	owner := map[string]quota.PlatformID{}
+	routes := map[string][]route{}
 	for _, p := range parts {
 		for k, v := range p.demo.Settings {
 			if strings.HasPrefix(v, "/") {
-				v = base + mount(p.id) + strings.TrimSuffix(v, "/")
+				routes[k] = append(routes[k], route{id: p.id, path: strings.TrimSuffix(v, "/")})
+				continue
 			}
 			if prev, ok := out[k]; ok && prev != v {
-				return nil, fmt.Errorf("demo: setting %s of %s is %s's too", k, p.id, owner[k])
+				return nil, nil, fmt.Errorf("demo: setting %s of %s is %s's too", k, p.id, owner[k])
 			}
 			out[k], owner[k] = v, p.id
 		}
 	}
-	return out, nil
+	shared := map[string][]route{}
+	for k, rs := range routes {
+		if _, ok := out[k]; ok {
+			return nil, nil, fmt.Errorf("demo: setting %s of %s is %s's too", k, rs[0].id, owner[k])
+		}
+		if len(rs) == 1 {
+			out[k] = base + mount(rs[0].id) + rs[0].path
+			continue
+		}
+		out[k] = base + sharedMount(k)
+		shared[k] = rs
+	}
+	return out, shared, nil
 }
+
+// route is where one platform serves a setting's endpoints: below its
+// mount, at path.
+type route struct {
+	id   quota.PlatformID
+	path string
+}
+
+// sharedMount is where a setting several platforms use is served.
+func sharedMount(setting string) string { return "/shared/" + setting }
 
 // writeCredentials writes every platform's auth.json entries into the
 // demo HOME's OpenCode auth.json, and its other credential files where it

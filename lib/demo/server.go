@@ -1,6 +1,9 @@
 package demo
 
 import (
+	"bytes"
+	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"strings"
@@ -64,6 +67,52 @@ func (s *server) mount(id quota.PlatformID, h http.Handler) {
 		s.hit(prefix + " " + r2.Pattern)
 	})
 }
+
+// share serves the endpoints of a setting several platforms use: a
+// request is put to each owner's handler in turn (below its mount, at its
+// route's path) and the first answer under 400 is sent back, or else the
+// last one. Each platform's fake accepts only its own demo credentials,
+// so exactly one owner answers a platform's request.
+func (s *server) share(setting string, rs []route) {
+	prefix := sharedMount(setting)
+	s.mux.HandleFunc(prefix+"/", func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		rest := strings.TrimPrefix(r.URL.Path, prefix)
+		var last *recorder
+		for _, rt := range rs {
+			r2 := r.Clone(r.Context())
+			r2.URL.Path = mount(rt.id) + rt.path + rest
+			r2.URL.RawPath = ""
+			r2.RequestURI = r2.URL.RequestURI()
+			r2.Body = io.NopCloser(bytes.NewReader(body))
+			r2.ContentLength = int64(len(body))
+			rec := &recorder{header: http.Header{}, status: http.StatusOK}
+			s.mux.ServeHTTP(rec, r2)
+			last = rec
+			if rec.status < 400 {
+				break
+			}
+		}
+		maps.Copy(w.Header(), last.header)
+		w.WriteHeader(last.status)
+		w.Write(last.body.Bytes())
+	})
+}
+
+// recorder keeps an answer until share knows which owner's to send.
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (r *recorder) Header() http.Header         { return r.header }
+func (r *recorder) Write(b []byte) (int, error) { return r.body.Write(b) }
+func (r *recorder) WriteHeader(status int)      { r.status = status }
 
 func (s *server) hit(route string) {
 	s.mu.Lock()

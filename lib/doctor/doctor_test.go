@@ -127,7 +127,7 @@ func troubled(t *testing.T) (auth.Paths, []quota.Provider) {
 	  {"email": "norefresh@example.com", "projectId": "p-3"},
 	  {"email": "off@example.com", "enabled": false}
 	]}`, 0o600)
-	am := filepath.Join(p.ABVData, "accounts")
+	am := filepath.Join(p.Home, ".antigravity_tools", "accounts")
 	write(t, filepath.Join(am, "a.json"), `{"id": "a", "email": "dead@example.com", "token": {"access_token": "ya29.CANARY-a",
 	  "refresh_token": "1//CANARY-am", "expires_in": 3599, "expiry_timestamp": 1700000000},
 	  "disabled": true, "disabled_reason": "invalid_grant: Token has been expired or revoked.", "disabled_at": 1763800000}`, 0o600)

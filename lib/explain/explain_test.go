@@ -21,7 +21,6 @@ var testPaths = auth.Paths{
 	Home:      "/home/u",
 	XDGData:   "/home/u/.local/share",
 	XDGConfig: "/home/u/.config",
-	ABVData:   "/home/u/.antigravity_tools",
 	GOOS:      "linux",
 }
 

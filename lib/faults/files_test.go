@@ -68,7 +68,7 @@ var extraSources = map[quota.PlatformID][]struct {
 	path func(auth.Paths) string
 }{
 	"antigravity": {{"manager-account", func(p auth.Paths) string {
-		return filepath.Join(p.ABVData, "accounts", "9f2c-account.json")
+		return filepath.Join(p.Home, ".antigravity_tools", "accounts", "9f2c-account.json")
 	}}},
 }
 

@@ -7,18 +7,10 @@ import (
 )
 
 // PlatformID names a supported platform. The values are stable: they appear
-// in `--only`, in the JSON output and in catalog message IDs.
+// in `--only`, in the JSON output and in catalog message IDs. Each
+// platform's package defines its own (openai.ID); the registry
+// (lib/provider/all) is the one list.
 type PlatformID string
-
-// The supported platforms, in report order.
-const (
-	OpenAI      PlatformID = "openai"
-	Anthropic   PlatformID = "anthropic"
-	Zhipu       PlatformID = "zhipu"
-	ZAI         PlatformID = "zai"
-	Antigravity PlatformID = "antigravity"
-	Copilot     PlatformID = "copilot"
-)
 
 // WindowKind says what a [Window] meters. The renderer turns kind, period
 // and name into a localized label, so providers never produce text.

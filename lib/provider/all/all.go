@@ -13,6 +13,7 @@ import (
 	"github.com/mystatus/mystatus/lib/provider/antigravity"
 	"github.com/mystatus/mystatus/lib/provider/copilot"
 	"github.com/mystatus/mystatus/lib/provider/deepseek"
+	"github.com/mystatus/mystatus/lib/provider/geminicli"
 	"github.com/mystatus/mystatus/lib/provider/kimi"
 	"github.com/mystatus/mystatus/lib/provider/minimax"
 	"github.com/mystatus/mystatus/lib/provider/moonshot"
@@ -32,6 +33,7 @@ func Providers(d provider.Deps) []quota.Provider {
 		zhipu.NewZhipu(d),
 		zhipu.NewZAI(d),
 		antigravity.New(d),
+		geminicli.New(d),
 		copilot.New(d),
 		kimi.New(d),
 		opencodego.New(d),

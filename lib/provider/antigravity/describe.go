@@ -19,7 +19,7 @@ const managerVariant = "manager"
 // endpoint and the Cloud Code hosts.
 func (p *Provider) Describe() provider.Description {
 	files := []string{accountsFile}
-	if dir := p.d.Auth.Paths.ABVData; dir != "" {
+	if dir := p.managerData(); dir != "" {
 		files = append(files, filepath.Base(dir))
 	}
 	return provider.Description{
@@ -30,10 +30,10 @@ func (p *Provider) Describe() provider.Description {
 			{Setting: google.SettingOAuthURL, Default: google.DefaultOAuthURL, Paths: []string{google.PathToken}},
 			{Setting: settingBases, Default: strings.Join(DefaultBases, ","), Paths: []string{pathAssist, pathModels, pathSummary}, List: true},
 		},
-		FixData:  map[string]any{"AntigravityPath": p.fixPath(), "ManagerDir": p.d.Auth.Paths.ABVData},
+		FixData:  map[string]any{"AntigravityPath": p.fixPath(), "ManagerDir": p.managerData()},
 		Variants: []string{managerVariant},
 		Variant: func(path string) string {
-			if dir := p.d.Auth.Paths.ABVData; path != "" && dir != "" && within(path, dir) {
+			if dir := p.managerData(); path != "" && dir != "" && within(path, dir) {
 				return managerVariant
 			}
 			return ""

@@ -74,10 +74,25 @@ func (p *Provider) ocPaths() []string {
 
 // amDir is Antigravity-Manager's per-account directory ("" when unknown).
 func (p *Provider) amDir() string {
-	if p.d.Auth.Paths.ABVData == "" {
+	if d := p.managerData(); d != "" {
+		return filepath.Join(d, "accounts")
+	}
+	return ""
+}
+
+// managerData is Antigravity-Manager's data directory: $ABV_DATA_DIR when
+// set (as Antigravity-Manager itself reads it), else ~/.antigravity_tools;
+// "" without a home.
+func (p *Provider) managerData() string {
+	if g := p.d.Settings.Getenv; g != nil {
+		if v := strings.TrimSpace(g("ABV_DATA_DIR")); v != "" {
+			return v
+		}
+	}
+	if p.d.Auth.Paths.Home == "" {
 		return ""
 	}
-	return filepath.Join(p.d.Auth.Paths.ABVData, "accounts")
+	return filepath.Join(p.d.Auth.Paths.Home, ".antigravity_tools")
 }
 
 // amFiles lists the account files of dir, skipping the app's temporary

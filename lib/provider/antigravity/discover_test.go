@@ -36,7 +36,6 @@ func homePaths(home string) auth.Paths {
 		Home:      home,
 		XDGConfig: filepath.Join(home, ".config"),
 		XDGData:   filepath.Join(home, ".local", "share"),
-		ABVData:   filepath.Join(home, ".antigravity_tools"),
 	}
 }
 
@@ -194,19 +193,20 @@ func TestDiscoverLocations(t *testing.T) {
 func TestDiscoverErrors(t *testing.T) {
 	empty := t.TempDir()
 	malformed := homePaths(fixture(t, "home-malformed"))
-	mixed := malformed
-	mixed.ABVData = fixture(t, "home", ".antigravity_tools")
+	mixed := malformed // with ABV_DATA_DIR pointing at another home's store
+	mixedEnv := map[string]string{"ABV_DATA_DIR": fixture(t, "home", ".antigravity_tools")}
 	onlyDebris := homePaths(t.TempDir())
-	if err := os.MkdirAll(filepath.Join(onlyDebris.ABVData, "accounts"), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Join(filepath.Join(onlyDebris.Home, ".antigravity_tools"), "accounts"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(onlyDebris.ABVData, "accounts", "x.tmp.1.json"), []byte("{}"), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(filepath.Join(onlyDebris.Home, ".antigravity_tools"), "accounts", "x.tmp.1.json"), []byte("{}"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 
 	tests := []struct {
 		name     string
 		paths    auth.Paths
+		env      map[string]string
 		wantErr  error
 		wantKind quota.Kind
 		check    func(t *testing.T, ts []quota.Target)
@@ -215,7 +215,7 @@ func TestDiscoverErrors(t *testing.T) {
 		{name: "only temporary files", paths: onlyDebris, wantErr: quota.ErrNotConfigured},
 		{name: "malformed accounts file alone", paths: malformed, wantKind: quota.KindFileMalformed},
 		{name: "empty accounts list", paths: homePaths(fixture(t, "home-empty")), wantKind: quota.KindNoAccounts},
-		{name: "malformed accounts file next to manager accounts", paths: mixed, check: func(t *testing.T, ts []quota.Target) {
+		{name: "malformed accounts file next to manager accounts", paths: mixed, env: mixedEnv, check: func(t *testing.T, ts []quota.Target) {
 			var found bool
 			for _, tg := range ts {
 				if tg.Name == accountsFile {
@@ -229,7 +229,7 @@ func TestDiscoverErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := newProvider(tt.paths, nil)
+			p := newProvider(tt.paths, tt.env)
 			ts, err := p.Discover(context.Background())
 			switch {
 			case tt.wantErr != nil:
@@ -260,7 +260,7 @@ func TestDiscoverErrors(t *testing.T) {
 // again after the pause instead of being reported as malformed.
 func TestDiscoverReparse(t *testing.T) {
 	paths := homePaths(t.TempDir())
-	dir := filepath.Join(paths.ABVData, "accounts")
+	dir := filepath.Join(paths.Home, ".antigravity_tools", "accounts")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
