@@ -42,8 +42,7 @@ func Line(rep quota.Report, loc *i18n.Localizer, opts Options) string {
 				if r := w.RemainingPct(); r < lowest {
 					lowest, have = r, true
 				}
-				// Money windows carry no pace phrase in the report either.
-				if !w.Exhausted() && w.Money == nil && pw.pace(w).Status == pace.RunsOut {
+				if !w.Exhausted() && pw.pace(w).Status == pace.RunsOut {
 					runsOut = true
 				}
 			}
