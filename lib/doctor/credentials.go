@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/mystatus/mystatus/lib/auth"
@@ -63,10 +64,18 @@ func (r *run) credentials(ctx context.Context) {
 	}
 }
 
-// pathData names the files every platform's fix steps point at.
+// pathData names the files every platform's fix steps point at, and the
+// platforms OpenCode's login writes (AuthPlatforms, localized names).
 func (r *run) pathData() map[string]any {
 	d := explain.FixData(r.descriptions)
 	d["AuthPath"] = r.opts.Deps.Auth.Paths.OpenCodeAuth()
+	var names []string
+	for _, desc := range r.descriptions {
+		if len(desc.AuthKeys) > 0 {
+			names = append(names, explain.PlatformName(r.opts.Loc, desc.ID))
+		}
+	}
+	d["AuthPlatforms"] = strings.Join(names, r.t("list.separator", nil))
 	return d
 }
 
