@@ -6,7 +6,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(shell git rev-parse --short=12 HEAD 2>/dev/null) -X main.date=$(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 
 # dist and dist-test: see npm/dist.sh and e2e/install/run.sh
-.PHONY: dist dist-test all build run test unit race vet fmt-check tidy-check fuzz fuzz-short golden bench e2e install i18n-check i18n-merge ci clean
+.PHONY: dist dist-test all build run test unit race vet lint fmt-check tidy-check fuzz fuzz-short golden bench e2e install i18n-check i18n-merge ci clean
 
 all: build
 
@@ -17,8 +17,8 @@ build:
 run: build
 	./$(BIN)
 
-## test: what CI runs — formatting, vet, every package's tests under the race detector, short fuzzing
-test: fmt-check vet race fuzz-short
+## test: what CI runs — formatting, vet, lint, every package's tests under the race detector, short fuzzing
+test: fmt-check vet lint race fuzz-short
 
 ## unit: every package's tests without the race detector (quicker while editing)
 unit:
@@ -30,6 +30,14 @@ race:
 
 vet:
 	$(GO) vet ./...
+
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+DEADCODE    ?= golang.org/x/tools/cmd/deadcode@v0.52.0
+
+## lint: staticcheck clean, and no function unreachable from main (test support lives in internal/)
+lint:
+	$(GO) run $(STATICCHECK) ./...
+	@out=$$($(GO) run $(DEADCODE) .); if [ -n "$$out" ]; then echo "unreachable from main:"; echo "$$out"; exit 1; fi
 
 fmt-check:
 	@out=$$(gofmt -l . | grep -v '^e2e/node/'); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
