@@ -136,3 +136,40 @@ func CheckAuthEntries(c Checkup, keys []string, spec AuthEntry) {
 		CheckAuthEntry(c, s) // records the absence, under the key login writes
 	}
 }
+
+// APIKey reads an API key from the first of OpenCode's auth.json entries
+// keys (`{"type": "api", "key": …}`) that holds one, and names the entry
+// it came from. An entry that exists but is unusable (another type, an
+// empty key) is reported, with its path and field, when no later entry is
+// usable either; an unreadable auth.json is reported at once; with no
+// entry at all it returns [quota.ErrNotConfigured]. The platforms that
+// sign in with an API key share it so each reads auth.json the same way.
+func APIKey(a *auth.Store, keys []string) (key, from string, err error) {
+	var broken error
+	var brokenKey string
+	for _, k := range keys {
+		e, path, err := a.OpenCode(k)
+		if errors.Is(err, quota.ErrNotConfigured) {
+			continue
+		}
+		if err != nil {
+			return "", k, err // the file itself is unreadable: no entry can be read
+		}
+		var bad error
+		switch {
+		case e.Type != "api":
+			bad = &quota.Error{Kind: quota.KindFieldMissing, Path: path, Field: k + ".type"}
+		case strings.TrimSpace(e.Key) == "":
+			bad = &quota.Error{Kind: quota.KindFieldMissing, Path: path, Field: k + ".key"}
+		default:
+			return strings.TrimSpace(e.Key), k, nil
+		}
+		if broken == nil {
+			broken, brokenKey = bad, k
+		}
+	}
+	if broken != nil {
+		return "", brokenKey, broken
+	}
+	return "", "", quota.ErrNotConfigured
+}

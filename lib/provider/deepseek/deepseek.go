@@ -9,7 +9,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strings"
 
 	"github.com/tidwall/gjson"
 
@@ -71,19 +70,10 @@ func (p *Provider) Info() quota.Info {
 // cred is what Fetch needs from a Target.
 type cred struct{ key string }
 
-// key reads the API key from auth.json.
+// key reads the API key from auth.json (see [provider.APIKey]).
 func (p *Provider) key() (string, error) {
-	e, path, err := p.d.Auth.OpenCode(AuthKey)
-	if err != nil {
-		return "", err
-	}
-	if e.Type != "api" {
-		return "", &quota.Error{Kind: quota.KindFieldMissing, Path: path, Field: AuthKey + ".type"}
-	}
-	if strings.TrimSpace(e.Key) == "" {
-		return "", &quota.Error{Kind: quota.KindFieldMissing, Path: path, Field: AuthKey + ".key"}
-	}
-	return strings.TrimSpace(e.Key), nil
+	k, _, err := provider.APIKey(p.d.Auth, []string{AuthKey})
+	return k, err
 }
 
 // Discover returns the one account, named by its masked key. Without a

@@ -9,7 +9,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strings"
 
 	"github.com/mystatus/mystatus/lib/httpx"
 	"github.com/mystatus/mystatus/lib/provider"
@@ -170,36 +169,8 @@ func classify(err error) error {
 	return e
 }
 
-// key reads the API key from the first auth.json entry of [AuthKeys] that
-// holds one. It returns the key and the entry it came from; an entry that
-// exists but is unusable is reported (with its entry name) when no later
-// entry is usable either.
+// key reads the API key from the first auth.json entry of AuthKeys that
+// holds one (see [provider.APIKey]), and the entry it came from.
 func (p *Provider) key() (key, from string, err error) {
-	var broken error
-	var brokenKey string
-	for _, k := range AuthKeys {
-		e, path, err := p.d.Auth.OpenCode(k)
-		if errors.Is(err, quota.ErrNotConfigured) {
-			continue
-		}
-		if err != nil {
-			return "", k, err // the file itself is unreadable: no entry can be read
-		}
-		var bad error
-		switch {
-		case e.Type != "api":
-			bad = &quota.Error{Kind: quota.KindFieldMissing, Path: path, Field: k + ".type"}
-		case strings.TrimSpace(e.Key) == "":
-			bad = &quota.Error{Kind: quota.KindFieldMissing, Path: path, Field: k + ".key"}
-		default:
-			return strings.TrimSpace(e.Key), k, nil
-		}
-		if broken == nil {
-			broken, brokenKey = bad, k
-		}
-	}
-	if broken != nil {
-		return "", brokenKey, broken
-	}
-	return "", "", quota.ErrNotConfigured
+	return provider.APIKey(p.d.Auth, AuthKeys)
 }

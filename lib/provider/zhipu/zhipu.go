@@ -70,19 +70,10 @@ func (p *Provider) Info() quota.Info {
 // cred is what Fetch needs from a Target.
 type cred struct{ key string }
 
-// key reads the API key from auth.json.
+// key reads the API key from auth.json (see [provider.APIKey]).
 func (p *Provider) key() (string, error) {
-	e, path, err := p.d.Auth.OpenCode(p.authKey)
-	if err != nil {
-		return "", err
-	}
-	if e.Type != "api" {
-		return "", &quota.Error{Kind: quota.KindFieldMissing, Path: path, Field: p.authKey + ".type"}
-	}
-	if strings.TrimSpace(e.Key) == "" {
-		return "", &quota.Error{Kind: quota.KindFieldMissing, Path: path, Field: p.authKey + ".key"}
-	}
-	return strings.TrimSpace(e.Key), nil
+	k, _, err := provider.APIKey(p.d.Auth, []string{p.authKey})
+	return k, err
 }
 
 // Discover returns the one account of the platform, named by its masked
