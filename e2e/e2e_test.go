@@ -221,6 +221,7 @@ func TestGoSDK(t *testing.T) {
 				t.Fatalf("tools: %+v", tools.Tools)
 			}
 			tool := tools.Tools[0]
+			n := float64(platformCount(t, tool))
 			if a := tool.Annotations; a == nil || !a.ReadOnlyHint || a.DestructiveHint == nil || *a.DestructiveHint {
 				t.Fatalf("annotations: %+v", a)
 			}
@@ -279,7 +280,7 @@ func TestGoSDK(t *testing.T) {
 				t.Fatal("no progress notification")
 			}
 			for i, x := range p {
-				if x.ProgressToken != "p-1" || x.Progress < 1 || x.Progress >= 6 || x.Total != 6 || x.Message == "" ||
+				if x.ProgressToken != "p-1" || x.Progress < 1 || x.Progress >= n || x.Total != n || x.Message == "" ||
 					i > 0 && x.Progress <= p[i-1].Progress {
 					t.Fatalf("progress %d: %+v", i, *x)
 				}
@@ -349,12 +350,16 @@ func TestGoSDKNothingConfigured(t *testing.T) {
 	if res.IsError || !strings.Contains(md, "GitHub Copilot") || !strings.Contains(md, "auth.json") {
 		t.Fatalf("report: %s", md)
 	}
+	tools, err := cs.ListTools(t.Context(), nil)
+	if err != nil || len(tools.Tools) != 1 {
+		t.Fatalf("tools: %v %v", tools, err)
+	}
 	raw, _ := json.Marshal(res.StructuredContent)
 	var doc struct {
 		Locale    string `json:"locale"`
 		Supported []any  `json:"supported"`
 	}
-	if err := json.Unmarshal(raw, &doc); err != nil || doc.Locale != "fr" || len(doc.Supported) != 6 {
+	if err := json.Unmarshal(raw, &doc); err != nil || doc.Locale != "fr" || len(doc.Supported) != platformCount(t, tools.Tools[0]) {
 		t.Fatalf("structuredContent: %s", raw)
 	}
 	res, err = cs.CallTool(t.Context(), &mcp.CallToolParams{Name: "mystatus", Arguments: map[string]any{"lang": "zh"}})
@@ -364,4 +369,27 @@ func TestGoSDKNothingConfigured(t *testing.T) {
 	if raw, _ := json.Marshal(res.StructuredContent); !strings.Contains(string(raw), `"locale":"zh"`) {
 		t.Fatalf("lang argument: %s", raw)
 	}
+}
+
+// platformCount is how many platforms the host serves: the platforms
+// argument's enum in the tool's input schema.
+func platformCount(t *testing.T, tool *mcp.Tool) int {
+	t.Helper()
+	raw, err := json.Marshal(tool.InputSchema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var schema struct {
+		Properties struct {
+			Platforms struct {
+				Items struct {
+					Enum []string `json:"enum"`
+				} `json:"items"`
+			} `json:"platforms"`
+		} `json:"properties"`
+	}
+	if err := json.Unmarshal(raw, &schema); err != nil || len(schema.Properties.Platforms.Items.Enum) < 6 {
+		t.Fatalf("input schema %s: %v", raw, err)
+	}
+	return len(schema.Properties.Platforms.Items.Enum)
 }
