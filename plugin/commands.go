@@ -28,8 +28,9 @@ type Command struct {
 	// command sends to the model (call the tool, show its output).
 	Title, Description, Template string
 	// Input returns the JSON Schema of the arguments, described in loc's
-	// language.
-	Input func(loc *i18n.Localizer) map[string]any
+	// language: any value that encodes to it (the mystatus command's is
+	// a struct, its fields in the order its keys sort).
+	Input func(loc *i18n.Localizer) any
 	// Output is the JSON Schema of Output.Doc (nil when there is none).
 	Output json.RawMessage
 	// Run executes the command. Invalid arguments are reported in
@@ -122,29 +123,32 @@ var mystatusCommand = &Command{
 	Title:       "plugin.mystatus.title",
 	Description: "plugin.mystatus.description",
 	Template:    "plugin.mystatus.template",
-	Input: func(loc *i18n.Localizer) map[string]any {
+	Input: func(loc *i18n.Localizer) any {
 		ids := make([]string, len(platformIDs))
 		for i, p := range platformIDs {
 			ids[i] = string(p)
 		}
-		return map[string]any{
-			"type": "object",
-			"properties": map[string]any{
-				"lang": map[string]any{"type": "string", "description": loc.T("plugin.mystatus.arg.lang", nil)},
-				"platforms": map[string]any{
-					"type":        "array",
-					"items":       map[string]any{"type": "string", "enum": ids},
-					"description": loc.T("plugin.mystatus.arg.platforms", nil),
+		return &objectSchema{
+			Type: "object",
+			Properties: statusProperties{
+				Lang: schemaProp{Type: "string", Description: loc.T("plugin.mystatus.arg.lang", nil)},
+				Platforms: schemaProp{
+					Type:        "array",
+					Items:       &schemaProp{Type: "string", Enum: ids},
+					Description: loc.T("plugin.mystatus.arg.platforms", nil),
 				},
-				"format":  map[string]any{"type": "string", "enum": []string{"markdown", "json"}, "description": loc.T("plugin.mystatus.arg.format", nil)},
-				"refresh": map[string]any{"type": "boolean", "description": loc.T("plugin.mystatus.arg.refresh", nil)},
+				Format:  schemaProp{Type: "string", Enum: formats, Description: loc.T("plugin.mystatus.arg.format", nil)},
+				Refresh: schemaProp{Type: "boolean", Description: loc.T("plugin.mystatus.arg.refresh", nil)},
 			},
-			"additionalProperties": false,
+			AdditionalProperties: false,
 		}
 	},
 	Output: render.Schema(),
 	Run:    runMystatus,
 }
+
+// formats are the values of the format argument.
+var formats = []string{"markdown", "json"}
 
 // statusArgs are the validated arguments of the mystatus command.
 type statusArgs struct {

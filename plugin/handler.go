@@ -2,14 +2,12 @@ package plugin
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"runtime/debug"
 	"sync"
 	"time"
 
 	"github.com/sourcegraph/jsonrpc2"
-	"github.com/tidwall/gjson"
 )
 
 // MCP error codes beyond JSON-RPC's.
@@ -53,10 +51,9 @@ func init() {
 
 // call is one request being served.
 type call struct {
-	h      *host
-	conn   *jsonrpc2.Conn
-	req    *jsonrpc2.Request
-	params gjson.Result
+	h   *host
+	req *jsonrpc2.Request
+	p   params // decoded once, in Handle
 	// modern is true for a 2026-07-28 request; version is the protocol
 	// version the answer follows ("" when no MCP version is known).
 	modern  bool
@@ -67,20 +64,14 @@ type call struct {
 	gate       *progressGate // paces notifications/progress; nil without a token
 }
 
-// obj is a JSON object under construction.
-type obj = map[string]any
-
 // Handle implements jsonrpc2.Handler. It runs on the read loop, so only
 // cheap work happens here.
-func (h *host) Handle(_ context.Context, conn *jsonrpc2.Conn, req *jsonrpc2.Request) {
+func (h *host) Handle(_ context.Context, _ *jsonrpc2.Conn, req *jsonrpc2.Request) {
 	if req.Notif {
 		h.notification(req)
 		return
 	}
-	c := &call{h: h, conn: conn, req: req}
-	if req.Params != nil {
-		c.params = gjson.ParseBytes(*req.Params)
-	}
+	c := &call{h: h, req: req, p: decodeParams(req.Params)}
 	m, ok := methods[req.Method]
 	if !ok {
 		c.reply(nil, &jsonrpc2.Error{Code: jsonrpc2.CodeMethodNotFound, Message: "method not found: " + clip(req.Method)})
@@ -109,15 +100,10 @@ func (h *host) Handle(_ context.Context, conn *jsonrpc2.Conn, req *jsonrpc2.Requ
 	h.running[key] = r
 	h.inflight.Add(1)
 	h.mu.Unlock()
-	if tok := c.params.Get("_meta.progressToken"); tok.Type == gjson.String || tok.Type == gjson.Number {
+	if tok := c.p.Meta.ProgressToken; tok != nil {
 		c.gate = newProgressGate(h.pacing, func(done, total int, message string) {
 			h.log.Debug("progress", "id", key, "done", done, "total", total)
-			c.notify("notifications/progress", obj{
-				"progressToken": json.RawMessage(tok.Raw),
-				"progress":      done,
-				"total":         total,
-				"message":       message,
-			})
+			c.notify("notifications/progress", &progressParams{ProgressToken: tok, Progress: done, Total: total, Message: message})
 		})
 	}
 	go func() {
@@ -159,27 +145,20 @@ func (c *call) safe(ctx context.Context, fn func(*call, context.Context) (any, *
 	return fn(c, ctx)
 }
 
-// reply answers the request; a result is never null.
+// reply answers the request; a result is never null. The stream encodes
+// and writes it, bypassing jsonrpc2's Reply: the host's replies need none
+// of the connection's bookkeeping (it keeps none for requests it
+// answers), and a closed connection has closed the stream.
 func (c *call) reply(res any, err *jsonrpc2.Error) {
-	var werr error
-	if err != nil {
-		werr = c.conn.ReplyWithError(c.h.base, c.req.ID, err)
-	} else {
+	if err == nil {
 		if res == nil {
-			res = obj{}
+			res = &emptyResult{}
 		}
-		if m, ok := res.(obj); ok && c.modern {
-			m["resultType"] = "complete"
-			meta, _ := m["_meta"].(obj)
-			if meta == nil {
-				meta = obj{}
-			}
-			meta[metaServerInfo] = c.h.serverInfo()
-			m["_meta"] = meta
+		if m, ok := res.(modernResult); ok && c.modern {
+			m.complete(&resultMeta{ServerInfo: c.h.serverInfo()})
 		}
-		werr = c.conn.Reply(c.h.base, c.req.ID, res)
 	}
-	if werr != nil {
+	if werr := c.h.st.writeResponse(c.req.ID, res, err); werr != nil {
 		c.h.log.Debug("reply not sent", "method", c.req.Method, "err", werr)
 	}
 }
@@ -187,15 +166,11 @@ func (c *call) reply(res any, err *jsonrpc2.Error) {
 // notification handles a message without id: cancellation and MCP
 // lifecycle notices. Unknown notifications are ignored, as JSON-RPC asks.
 func (h *host) notification(req *jsonrpc2.Request) {
-	var params gjson.Result
-	if req.Params != nil {
-		params = gjson.ParseBytes(*req.Params)
-	}
 	switch req.Method {
 	case "notifications/cancelled":
-		h.cancel(params.Get("requestId"))
+		h.cancel(decodeCancel(req.Params).RequestID)
 	case "$/cancelRequest":
-		h.cancel(params.Get("id"))
+		h.cancel(decodeCancel(req.Params).ID)
 	default:
 		h.log.Debug("notification", "method", req.Method)
 	}
@@ -203,7 +178,7 @@ func (h *host) notification(req *jsonrpc2.Request) {
 
 // cancel stops a running request; it will get no reply. Unknown and
 // finished ids are ignored.
-func (h *host) cancel(id gjson.Result) {
+func (h *host) cancel(id value) {
 	key, ok := rawIDKey(id)
 	if !ok {
 		return
@@ -234,24 +209,21 @@ func (c *call) progress(ctx context.Context, total int, message string) {
 	if c.gate != nil {
 		c.gate.update(done, total, message)
 	}
-	if tok := c.params.Get("workDoneToken"); tok.Type == gjson.String || tok.Type == gjson.Number {
+	if tok := c.p.WorkDoneToken; tok != nil {
 		if done == 1 {
-			c.notify("$/progress", obj{"token": json.RawMessage(tok.Raw), "value": obj{"kind": "begin", "title": "mystatus", "percentage": 0}})
+			c.notify("$/progress", &workDoneParams{Token: tok, Value: &workDoneBegin{Kind: "begin", Title: "mystatus"}})
 		}
-		kind := "report"
-		if done >= total {
-			kind = "end"
+		var v any = &workDoneEnd{Kind: "end", Message: message}
+		if done < total {
+			v = &workDoneReport{Kind: "report", Message: message, Percentage: done * 100 / max(total, 1)}
 		}
-		v := obj{"kind": kind, "message": message}
-		if kind == "report" {
-			v["percentage"] = done * 100 / max(total, 1)
-		}
-		c.notify("$/progress", obj{"token": json.RawMessage(tok.Raw), "value": v})
+		c.notify("$/progress", &workDoneParams{Token: tok, Value: v})
 	}
 }
 
+// notify writes a notification through the stream, like reply.
 func (c *call) notify(method string, params any) {
-	if err := c.conn.Notify(c.h.base, method, params); err != nil {
+	if err := c.h.st.writeNotification(method, params); err != nil {
 		c.h.log.Debug("notification not sent", "method", method, "err", err)
 	}
 }

@@ -40,9 +40,6 @@ const (
 	metaServerInfo         = "io.modelcontextprotocol/serverInfo"
 )
 
-// metaPath is the gjson path of a _meta key (its dots escaped).
-func metaPath(key string) string { return "_meta." + gjson.Escape(key) }
-
 // promptBudget is how long prompts/get waits for a report before it
 // answers with an instruction instead (OpenCode gives up after 5 s).
 const promptBudget = 3 * time.Second
@@ -54,11 +51,11 @@ const promptBudget = 3 * time.Second
 // client can retry; a request without it follows the revision negotiated
 // by initialize.
 func (c *call) negotiate() *jsonrpc2.Error {
-	pv := c.params.Get(metaPath(metaProtocolVersion))
+	pv := c.p.Meta.ProtocolVersion
 	switch {
 	case !pv.Exists():
 	case pv.Type == gjson.String && pv.Str == ModernVersion:
-		if !c.params.Get(metaPath(metaClientCapabilities)).IsObject() {
+		if !c.p.Meta.ClientCapabilities {
 			return invalidParams("missing _meta field " + metaClientCapabilities)
 		}
 		c.modern, c.version = true, ModernVersion
@@ -68,7 +65,7 @@ func (c *call) negotiate() *jsonrpc2.Error {
 		return nil
 	default:
 		e := &jsonrpc2.Error{Code: CodeUnsupportedProtocolVersion, Message: "unsupported protocol version: " + clip(pv.String()) + "; supported: " + strings.Join(supportedVersions, ", ")}
-		e.SetError(obj{"supported": supportedVersions, "requested": json.RawMessage(pv.Raw)})
+		e.SetError(&versionErrorData{Requested: json.RawMessage(pv.Raw), Supported: supportedVersions})
 		return e
 	}
 	c.h.mu.Lock()
@@ -101,101 +98,96 @@ func (c *call) platformData(loc *i18n.Localizer) map[string]any {
 // loc is the request's language: its own "lang" parameter (PROTOCOL.md
 // "Language": per request first), else the host's.
 func (c *call) loc() *i18n.Localizer {
-	if l := c.params.Get("lang"); c.params.IsObject() && l.Type == gjson.String && i18n.Normalize(l.Str) != "" {
-		return i18n.New(l.Str)
+	if i18n.Normalize(c.p.Lang) != "" {
+		return i18n.New(c.p.Lang)
 	}
 	return i18n.New(c.h.lang())
 }
 
-func (h *host) serverInfo() obj {
-	return obj{"name": "mystatus", "title": "mystatus", "version": h.opts.Version}
+func (h *host) serverInfo() serverInfo {
+	return serverInfo{Name: "mystatus", Title: "mystatus", Version: h.opts.Version}
 }
 
-func capabilities() obj {
-	return obj{"tools": obj{}, "prompts": obj{}}
-}
+// noTTL is the ttlMs of the 2026-07-28 lists.
+var noTTL = 0
 
-// cacheable adds the 2026-07-28 cache fields to a list result. Quota
+// cacheable sets the 2026-07-28 cache fields of a list result. Quota
 // data is per user, hence private; the lists are cheap, hence no TTL.
-func (c *call) cacheable(m obj) obj {
+func (c *call) cacheable(ttl **int, scope *string) {
 	if c.modern {
-		m["ttlMs"] = 0
-		m["cacheScope"] = "private"
+		*ttl, *scope = &noTTL, "private"
 	}
-	return m
 }
 
 // initialize is the legacy handshake: echo a supported version, else
 // answer the newest legacy one.
 func (c *call) initialize(context.Context) (any, *jsonrpc2.Error) {
 	v := LatestLegacyVersion
-	if req := c.params.Get("protocolVersion"); slices.Contains(legacyVersions, req.Str) {
-		v = req.Str
+	if slices.Contains(legacyVersions, c.p.ProtocolVersion) {
+		v = c.p.ProtocolVersion
 	}
 	c.h.mu.Lock()
 	c.h.legacyPV = v
 	c.h.mu.Unlock()
-	c.h.log.Debug("initialize", "version", v, "client", c.params.Get("clientInfo.name").Str)
-	return obj{
-		"protocolVersion": v,
-		"capabilities":    capabilities(),
-		"serverInfo":      c.h.serverInfo(),
-		"instructions":    c.loc().T("plugin.instructions", c.platformData(c.loc())),
+	c.h.log.Debug("initialize", "version", v, "client", c.p.ClientName)
+	loc := c.loc()
+	return &initializeResult{
+		ProtocolVersion: v,
+		ServerInfo:      c.h.serverInfo(),
+		Instructions:    loc.T("plugin.instructions", c.platformData(loc)),
 	}, nil
 }
 
 // ping answers {} in both eras (the Go SDK pings in modern mode too).
-func (c *call) ping(context.Context) (any, *jsonrpc2.Error) { return obj{}, nil }
+func (c *call) ping(context.Context) (any, *jsonrpc2.Error) { return &emptyResult{}, nil }
 
 // discover is the 2026-07-28 entry point.
 func (c *call) discover(context.Context) (any, *jsonrpc2.Error) {
 	c.modern = true
-	return c.cacheable(obj{
-		"supportedVersions": supportedVersions,
-		"capabilities":      capabilities(),
-		"instructions":      c.loc().T("plugin.instructions", c.platformData(c.loc())),
-	}), nil
+	loc := c.loc()
+	r := &discoverResult{
+		SupportedVersions: supportedVersions,
+		Instructions:      loc.T("plugin.instructions", c.platformData(loc)),
+	}
+	c.cacheable(&r.TTLMs, &r.CacheScope)
+	return r, nil
 }
 
 func (c *call) toolsList(context.Context) (any, *jsonrpc2.Error) {
 	loc := c.loc()
-	tools := make([]obj, 0, len(commands))
+	r := &toolsListResult{Tools: make([]toolEntry, 0, len(commands))}
 	for _, cmd := range commands {
-		t := obj{
-			"name":        cmd.Name,
-			"title":       loc.T(cmd.Title, nil),
-			"description": loc.T(cmd.Description, c.platformData(loc)),
-			"inputSchema": cmd.Input(loc),
-			"annotations": obj{
-				"title":           loc.T(cmd.Title, nil),
-				"readOnlyHint":    true,
-				"destructiveHint": false,
-				"idempotentHint":  true,
-				"openWorldHint":   true,
-			},
+		title := loc.T(cmd.Title, nil)
+		t := toolEntry{
+			Name:        cmd.Name,
+			Title:       title,
+			Description: loc.T(cmd.Description, c.platformData(loc)),
+			InputSchema: cmd.Input(loc),
+			Annotations: toolAnnotations{Title: title, ReadOnlyHint: true, IdempotentHint: true, OpenWorldHint: true},
 		}
 		if cmd.Output != nil && c.structured() {
-			t["outputSchema"] = json.RawMessage(cmd.Output)
+			t.OutputSchema = cmd.Output
 		}
-		tools = append(tools, t)
+		r.Tools = append(r.Tools, t)
 	}
-	return c.cacheable(obj{"tools": tools}), nil
+	c.cacheable(&r.TTLMs, &r.CacheScope)
+	return r, nil
 }
 
 // toolsCall runs a command. Invalid argument values are a tool error
 // (isError, explained); an unknown tool is a protocol error.
 func (c *call) toolsCall(ctx context.Context) (any, *jsonrpc2.Error) {
-	cmd := lookup(c.params.Get("name").Str)
+	cmd := lookup(c.p.Name.Str)
 	if cmd == nil {
-		return nil, invalidParams("unknown tool: " + clip(c.params.Get("name").String()))
+		return nil, invalidParams("unknown tool: " + clip(c.p.Name.String()))
 	}
-	out := cmd.Run(ctx, c.env(ctx), c.params.Get("arguments"))
+	out := cmd.Run(ctx, c.env(ctx), c.p.Arguments)
 	if out.Invalid != "" {
-		return obj{"content": []obj{textContent(out.Invalid)}, "isError": true}, nil
+		return &toolsCallResult{Content: []textContent{textBlock(out.Invalid)}, IsError: true}, nil
 	}
-	res := obj{"content": []obj{textContent(out.Text)}, "isError": false}
+	res := &toolsCallResult{Content: []textContent{textBlock(out.Text)}}
 	if out.Doc != nil && c.structured() {
-		res["structuredContent"] = withMarkdown(out)
+		res.StructuredContent = withMarkdown(out)
 	}
 	return res, nil
 }
@@ -214,8 +206,6 @@ func withMarkdown(out Output) any {
 	return doc
 }
 
-func textContent(s string) obj { return obj{"type": "text", "text": s} }
-
 // env is what commands run with for this request.
 func (c *call) env(ctx context.Context) Env {
 	return Env{
@@ -232,17 +222,17 @@ func (c *call) env(ctx context.Context) Env {
 
 func (c *call) promptsList(context.Context) (any, *jsonrpc2.Error) {
 	loc := c.loc()
-	prompts := make([]obj, 0, len(commands))
+	r := &promptsListResult{Prompts: make([]promptEntry, 0, len(commands))}
 	for _, cmd := range commands {
-		prompts = append(prompts, obj{
-			"name":        cmd.Name,
-			"title":       loc.T(cmd.Title, nil),
-			"description": loc.T(cmd.Description, c.platformData(loc)),
-			// No arguments: OpenCode would send the literal "$1".
-			"arguments": []obj{},
+		r.Prompts = append(r.Prompts, promptEntry{
+			Name:        cmd.Name,
+			Title:       loc.T(cmd.Title, nil),
+			Description: loc.T(cmd.Description, c.platformData(loc)),
+			Arguments:   []struct{}{},
 		})
 	}
-	return c.cacheable(obj{"prompts": prompts}), nil
+	c.cacheable(&r.TTLMs, &r.CacheScope)
+	return r, nil
 }
 
 // promptsGet answers within promptBudget: the report with an instruction
@@ -250,9 +240,9 @@ func (c *call) promptsList(context.Context) (any, *jsonrpc2.Error) {
 // call the tool. A report still running after the budget goes on, so the
 // cache is warm for the next call.
 func (c *call) promptsGet(ctx context.Context) (any, *jsonrpc2.Error) {
-	cmd := lookup(c.params.Get("name").Str)
+	cmd := lookup(c.p.Name.Str)
 	if cmd == nil {
-		return nil, invalidParams("unknown prompt: " + clip(c.params.Get("name").String()))
+		return nil, invalidParams("unknown prompt: " + clip(c.p.Name.String()))
 	}
 	loc := c.loc()
 	work, stop := context.WithCancel(c.h.base)
@@ -275,16 +265,20 @@ func (c *call) promptsGet(ctx context.Context) (any, *jsonrpc2.Error) {
 		stop()
 		return nil, &jsonrpc2.Error{Code: jsonrpc2.CodeInternalError, Message: "cancelled"}
 	}
-	return obj{
-		"description": loc.T(cmd.Description, c.platformData(loc)),
-		"messages":    []obj{{"role": "user", "content": textContent(SanitizePrompt(text))}},
+	return &promptsGetResult{
+		Description: loc.T(cmd.Description, c.platformData(loc)),
+		Messages:    []promptMessage{{Role: "user", Content: textBlock(SanitizePrompt(text))}},
 	}, nil
 }
 
 func (c *call) resourcesList(context.Context) (any, *jsonrpc2.Error) {
-	return c.cacheable(obj{"resources": []obj{}}), nil
+	r := &resourcesListResult{Resources: []struct{}{}}
+	c.cacheable(&r.TTLMs, &r.CacheScope)
+	return r, nil
 }
 
 func (c *call) resourceTemplatesList(context.Context) (any, *jsonrpc2.Error) {
-	return c.cacheable(obj{"resourceTemplates": []obj{}}), nil
+	r := &resourceTemplatesListResult{ResourceTemplates: []struct{}{}}
+	c.cacheable(&r.TTLMs, &r.CacheScope)
+	return r, nil
 }

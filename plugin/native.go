@@ -18,60 +18,66 @@ import (
 // definition and command config.
 func (c *call) describe(context.Context) (any, *jsonrpc2.Error) {
 	loc := c.loc()
-	tools := make([]obj, 0, len(commands))
-	cmds := make([]obj, 0, len(commands))
+	r := &describeResult{Name: "mystatus", Version: c.h.opts.Version,
+		Tools: make([]describeTool, 0, len(commands)), Commands: make([]describeCommand, 0, len(commands))}
 	for _, cmd := range commands {
-		tools = append(tools, obj{"name": cmd.Name, "description": loc.T(cmd.Description, c.platformData(loc)), "inputSchema": cmd.Input(loc)})
-		cmds = append(cmds, obj{"name": cmd.Name, "description": loc.T(cmd.Description, c.platformData(loc)), "template": loc.T(cmd.Template, nil)})
+		desc := loc.T(cmd.Description, c.platformData(loc))
+		r.Tools = append(r.Tools, describeTool{Name: cmd.Name, Description: desc, InputSchema: cmd.Input(loc)})
+		r.Commands = append(r.Commands, describeCommand{Name: cmd.Name, Description: desc, Template: loc.T(cmd.Template, nil)})
 	}
-	return obj{"name": "mystatus", "version": c.h.opts.Version, "tools": tools, "commands": cmds}, nil
+	return r, nil
 }
 
 // toolExecute runs a command for an OpenCode-style tool: {name, args,
 // context} -> {title, output, metadata}.
 func (c *call) toolExecute(ctx context.Context) (any, *jsonrpc2.Error) {
-	cmd := lookup(c.params.Get("name").Str)
+	cmd := lookup(c.p.Name.Str)
 	if cmd == nil {
-		return nil, invalidParams("unknown tool: " + clip(c.params.Get("name").String()))
+		return nil, invalidParams("unknown tool: " + clip(c.p.Name.String()))
 	}
-	out := cmd.Run(ctx, c.env(ctx), c.params.Get("args"))
+	out := cmd.Run(ctx, c.env(ctx), c.p.Args)
 	if out.Invalid != "" {
 		return nil, invalidArgs(out)
 	}
-	return obj{
-		"title":    i18n.New(out.Locale).T(cmd.Title, nil),
-		"output":   out.Text,
-		"metadata": obj{"locale": out.Locale, "report": out.Doc},
+	return &executeResult{
+		Title:    i18n.New(out.Locale).T(cmd.Title, nil),
+		Output:   out.Text,
+		Metadata: executeMetadata{Locale: out.Locale, Report: out.Doc},
 	}, nil
 }
 
 // report runs the mystatus command with the params as its arguments.
 func (c *call) report(ctx context.Context) (any, *jsonrpc2.Error) {
-	out := mystatusCommand.Run(ctx, c.env(ctx), withoutProtocolFields(c.params))
+	args := c.p.raw
+	if c.p.protocolFields {
+		args = withoutProtocolFields(args)
+	}
+	out := mystatusCommand.Run(ctx, c.env(ctx), args)
 	if out.Invalid != "" {
 		return nil, invalidArgs(out)
 	}
-	return obj{"text": out.Text, "report": out.Doc, "locale": out.Locale}, nil
+	return &reportResult{Text: out.Text, Report: out.Doc, Locale: out.Locale}, nil
 }
 
 // platforms lists every platform and whether it is configured, without
 // network access.
 func (c *call) platforms(context.Context) (any, *jsonrpc2.Error) {
 	loc := c.loc()
-	list := []obj{}
-	for _, info := range c.h.opts.Service.Platforms() {
-		sources := []obj{}
+	infos := c.h.opts.Service.Platforms()
+	r := &platformsResult{Locale: loc.Lang(), Platforms: make([]platformEntry, 0, len(infos))}
+	for _, info := range infos {
+		sources := make([]platformSource, 0, len(info.Sources))
 		for _, s := range info.Sources {
-			sources = append(sources, obj{"path": s.Path, "what": s.What})
+			sources = append(sources, platformSource{Path: s.Path, What: s.What})
 		}
-		list = append(list, obj{
-			"id":         info.ID,
-			"name":       render.PlatformName(loc, info.ID),
-			"configured": info.Configured,
-			"sources":    sources,
+		r.Platforms = append(r.Platforms, platformEntry{
+			ID:         string(info.ID),
+			Name:       render.PlatformName(loc, info.ID),
+			Configured: info.Configured,
+			Sources:    sources,
 		})
 	}
-	return obj{"platforms": list, "locale": loc.Lang()}, nil
+	return r, nil
 }
 
 // doctor runs `mystatus doctor` for embedders: {lang?} →
@@ -82,20 +88,20 @@ func (c *call) doctor(ctx context.Context) (any, *jsonrpc2.Error) {
 	}
 	loc := c.loc()
 	findings, md, code := c.h.opts.Doctor(ctx, loc.Lang())
-	return obj{"findings": findings, "markdown": md, "exitCode": code, "locale": loc.Lang()}, nil
+	return &doctorResult{Findings: findings, Markdown: md, ExitCode: code, Locale: loc.Lang()}, nil
 }
 
 // invalidArgs is the -32602 error of rejected arguments, with the
 // localized explanation as its message.
 func invalidArgs(out Output) *jsonrpc2.Error {
 	e := invalidParams(out.Invalid)
-	e.SetError(obj{"kind": "invalid_arguments", "locale": out.Locale})
+	e.SetError(&invalidArgsData{Kind: "invalid_arguments", Locale: out.Locale})
 	return e
 }
 
 // withoutProtocolFields drops the request-level fields (_meta,
 // workDoneToken) from params used directly as command arguments.
-func withoutProtocolFields(params gjson.Result) gjson.Result {
+func withoutProtocolFields(params value) value {
 	if !params.IsObject() {
 		return params
 	}

@@ -195,7 +195,7 @@ func idKey(id jsonrpc2.ID) string {
 }
 
 // rawIDKey is the key of an id found in a cancellation notification.
-func rawIDKey(v gjson.Result) (string, bool) {
+func rawIDKey(v value) (string, bool) {
 	if v.Type != gjson.String && v.Type != gjson.Number {
 		return "", false
 	}

@@ -401,19 +401,20 @@ func mapInbound(raw []byte) ([]byte, *rejection) {
 	return out, nil
 }
 
-// mapOutbound restores a mapped id in an outgoing message.
-func mapOutbound(b []byte) []byte {
+// mapOutbound restores a mapped id in an outgoing message: it returns a
+// new message and true, or false when there is nothing to restore.
+func mapOutbound(b []byte) ([]byte, bool) {
 	id := gjson.GetBytes(b, "id")
 	if id.Type != gjson.String || !strings.HasPrefix(id.Str, mappedIDPrefix) {
-		return b
+		return b, false
 	}
 	end := id.Index + len(id.Raw)
 	if id.Index <= 0 || end > len(b) {
-		return b
+		return b, false
 	}
 	tok := strings.TrimPrefix(id.Str, mappedIDPrefix)
 	out := make([]byte, 0, len(b))
-	return append(append(append(out, b[:id.Index]...), tok...), b[end:]...)
+	return append(append(append(out, b[:id.Index]...), tok...), b[end:]...), true
 }
 
 // topLevelID finds the id of a message too deep to validate. gjson skips
@@ -435,15 +436,138 @@ func echoID(id gjson.Result) json.RawMessage {
 	return nil
 }
 
-// WriteObject writes one message in the connection's framing.
+// outBuf is a pooled output frame: headroom for the LSP header, then
+// the body, then room for NDJSON's newline. A frame is encoded once, into
+// the buffer, and written from it.
+type outBuf struct {
+	b   bytes.Buffer
+	enc *json.Encoder // into b; escapes HTML, as json.Marshal (and jsonrpc2) do
+}
+
+// headroom fits the longest LSP header.
+const headroom = len("Content-Length: 18446744073709551615\r\n\r\n")
+
+// maxPooled is the largest buffer put back in the pool: a huge report
+// does not stay pinned.
+const maxPooled = 1 << 20
+
+var outBufs = sync.Pool{New: func() any {
+	o := &outBuf{}
+	o.enc = json.NewEncoder(&o.b)
+	return o
+}}
+
+var blankHead [headroom]byte
+
+func getOut() *outBuf {
+	o := outBufs.Get().(*outBuf)
+	o.b.Reset()
+	o.b.Write(blankHead[:])
+	return o
+}
+
+func putOut(o *outBuf) {
+	if o.b.Cap() <= maxPooled {
+		outBufs.Put(o)
+	}
+}
+
+// encode appends v's JSON, without Encode's newline.
+func (o *outBuf) encode(v any) error {
+	if err := o.enc.Encode(v); err != nil {
+		return err
+	}
+	o.b.Truncate(o.b.Len() - 1)
+	return nil
+}
+
+// appendID appends a request id as jsonrpc2 wrote it, a mapped id
+// restored to the token the client sent.
+func (o *outBuf) appendID(id jsonrpc2.ID) error {
+	if !id.IsString {
+		o.b.Write(strconv.AppendUint(o.b.AvailableBuffer(), id.Num, 10))
+		return nil
+	}
+	if tok, ok := strings.CutPrefix(id.Str, mappedIDPrefix); ok {
+		o.b.WriteString(tok)
+		return nil
+	}
+	return o.encode(id.Str)
+}
+
+// writeResponse writes the reply to id: res, or rerr when it is set.
+// The reply is encoded once, straight into its frame, in the bytes
+// jsonrpc2's Reply wrote ({"id","result"|"error","jsonrpc"}), which marshals
+// the result, then compacts it twice more and copies it into its frame.
+// A result that cannot be encoded is answered -32603.
+func (s *stream) writeResponse(id jsonrpc2.ID, res any, rerr *jsonrpc2.Error) error {
+	o := getOut()
+	defer putOut(o)
+	if err := o.response(id, res, rerr); err != nil {
+		o.b.Truncate(headroom)
+		if err := o.response(id, nil, internalError); err != nil {
+			return err
+		}
+		s.log.Error("reply not encodable", "err", err)
+	}
+	return s.writeOut(o)
+}
+
+func (o *outBuf) response(id jsonrpc2.ID, res any, rerr *jsonrpc2.Error) error {
+	o.b.WriteString(`{"id":`)
+	if err := o.appendID(id); err != nil {
+		return err
+	}
+	var v any = res
+	if rerr != nil {
+		o.b.WriteString(`,"error":`)
+		v = rerr
+	} else {
+		o.b.WriteString(`,"result":`)
+	}
+	if err := o.encode(v); err != nil {
+		return err
+	}
+	o.b.WriteString(`,"jsonrpc":"2.0"}`)
+	return nil
+}
+
+// writeNotification writes a notification in the bytes jsonrpc2's Notify
+// wrote ({"jsonrpc","method","params"}: it encoded a map).
+func (s *stream) writeNotification(method string, params any) error {
+	o := getOut()
+	defer putOut(o)
+	o.b.WriteString(`{"jsonrpc":"2.0","method":`)
+	if err := o.encode(method); err != nil {
+		return err
+	}
+	o.b.WriteString(`,"params":`)
+	if err := o.encode(params); err != nil {
+		return err
+	}
+	o.b.WriteByte('}')
+	return s.writeOut(o)
+}
+
+// WriteObject writes one message in the connection's framing. The host
+// writes its own messages itself (writeResponse, writeNotification);
+// this is jsonrpc2's path.
 func (s *stream) WriteObject(obj any) error {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+	o := getOut()
+	defer putOut(o)
+	enc := json.NewEncoder(&o.b)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(obj); err != nil {
 		return err
 	}
-	return s.write(mapOutbound(bytes.TrimRight(buf.Bytes(), "\n")))
+	body := bytes.TrimRight(o.b.Bytes()[headroom:], "\n")
+	if m, ok := mapOutbound(body); ok {
+		o.b.Truncate(headroom)
+		o.b.Write(m)
+	} else {
+		o.b.Truncate(headroom + len(body))
+	}
+	return s.writeOut(o)
 }
 
 func (s *stream) writeError(r *rejection) error {
@@ -451,7 +575,9 @@ func (s *stream) writeError(r *rejection) error {
 	if id == nil {
 		id = json.RawMessage("null")
 	}
-	b, err := json.Marshal(struct {
+	o := getOut()
+	defer putOut(o)
+	err := o.encode(struct {
 		JSONRPC string          `json:"jsonrpc"`
 		ID      json.RawMessage `json:"id"`
 		Error   *jsonrpc2.Error `json:"error"`
@@ -459,10 +585,16 @@ func (s *stream) writeError(r *rejection) error {
 	if err != nil {
 		return err
 	}
-	return s.write(b)
+	return s.writeOut(o)
 }
 
-func (s *stream) write(body []byte) error {
+// writeOut frames the body in o and writes the frame with one Write, from
+// o's own bytes: the LSP header goes into the headroom before the body,
+// NDJSON's newline after it.
+func (s *stream) writeOut(o *outBuf) error {
+	o.b.WriteByte('\n')
+	b := o.b.Bytes()
+	body := b[headroom : len(b)-1]
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	if s.closed {
@@ -471,12 +603,14 @@ func (s *stream) write(body []byte) error {
 	if s.werr != nil {
 		return s.werr
 	}
-	var frame []byte
+	frame := b[headroom:] // NDJSON: the body and its newline
 	if s.framing == FramingLSP {
-		frame = fmt.Appendf(nil, "Content-Length: %d\r\n\r\n", len(body))
-		frame = append(frame, body...)
-	} else {
-		frame = append(body, '\n')
+		var hdr [headroom]byte
+		h := strconv.AppendInt(append(hdr[:0], "Content-Length: "...), int64(len(body)), 10)
+		h = append(h, "\r\n\r\n"...)
+		start := headroom - len(h)
+		copy(b[start:], h)
+		frame = b[start : len(b)-1]
 	}
 	if _, err := s.w.Write(frame); err != nil {
 		s.werr = err
