@@ -168,6 +168,10 @@ type Account struct {
 	// Source tells where the account came from when a platform has several
 	// credential stores (e.g. "antigravity-manager").
 	Source string
+	// Identity is the account as the platform knows it (an account id, a
+	// normalised e-mail), when the answer says; the report shows the same
+	// identity once, though two credential stores led to it. Never shown.
+	Identity string
 	// Err is this account's failure; when set, Windows are usually empty.
 	Err error
 }

@@ -239,7 +239,25 @@ func (s *Service) runPlatform(ctx context.Context, p quota.Provider, refresh boo
 			accts[i], missed = quota.Account{Name: targets[i].Name, Err: ctxErr(ctx)}, true
 		}
 	}
-	return &quota.Result{Platform: id, Accounts: slices.Clone(accts), Cached: !missed}
+	return &quota.Result{Platform: id, Accounts: dedupe(accts), Cached: !missed}
+}
+
+// dedupe drops an account whose Identity an earlier one has: two
+// credential stores signed in to one account (OpenCode's and Claude Code's
+// own login) are shown once, as the earlier store's. The order is kept.
+func dedupe(accts []quota.Account) []quota.Account {
+	out := make([]quota.Account, 0, len(accts))
+	seen := map[string]bool{}
+	for _, a := range accts {
+		if a.Identity != "" {
+			if seen[a.Identity] {
+				continue
+			}
+			seen[a.Identity] = true
+		}
+		out = append(out, a)
+	}
+	return out
 }
 
 // call is one upstream fetch shared by every request that wants the same

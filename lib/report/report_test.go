@@ -142,6 +142,24 @@ func TestTargetErrorsSkipFetch(t *testing.T) {
 	}
 }
 
+// Two credential stores signed in to one account (the same Identity) are
+// shown once, the earlier; accounts without an identity are all kept.
+func TestSameIdentityShownOnce(t *testing.T) {
+	f := &fake{id: "anthropic", targets: []quota.Target{{Key: "oc", Name: "a"}, {Key: "cc", Name: "b"}, {Key: "x", Name: "c"}, {Key: "y", Name: "d"}}}
+	f.fetch = func(_ context.Context, t quota.Target) (quota.Account, error) {
+		id := map[string]string{"oc": "acct-1", "cc": "acct-1", "x": ""}[t.Key]
+		return quota.Account{Name: t.Name, Identity: id}, nil
+	}
+	rep := (&Service{Providers: []quota.Provider{f}}).Collect(context.Background(), Request{})
+	var names []string
+	for _, a := range rep.Results[0].Accounts {
+		names = append(names, a.Name)
+	}
+	if fmt.Sprint(names) != "[a c d]" {
+		t.Fatalf("accounts %v, want [a c d]", names)
+	}
+}
+
 func TestOnlyFilter(t *testing.T) {
 	a, b := &fake{id: "openai"}, &fake{id: "zhipu"}
 	rep := (&Service{Providers: []quota.Provider{a, b}}).Collect(context.Background(), Request{Platforms: []quota.PlatformID{"zhipu"}})

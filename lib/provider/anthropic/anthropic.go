@@ -182,6 +182,7 @@ func (p *Provider) Fetch(ctx context.Context, t quota.Target) (quota.Account, er
 	case pr = <-profc:
 	case <-ctx.Done():
 	}
+	acct.Identity = pr.id
 	if pr.email != "" {
 		acct.Name = pr.email
 	}
@@ -220,6 +221,9 @@ func classify(err error) error {
 type profile struct {
 	email string
 	plan  string
+	// id is the account and organization the token belongs to (their
+	// uuids), else the e-mail: the same for two logins to one account.
+	id string
 }
 
 // parseProfile reads account.email and the plan from a profile body
@@ -234,6 +238,12 @@ func parseProfile(body []byte) profile {
 	var pr profile
 	if e := cleanName(root.Get("account.email").String()); strings.Contains(e, "@") {
 		pr.email = e
+	}
+	switch acct := root.Get("account.uuid").String(); {
+	case len(acct) >= 32: // a UUID (recorded fixtures blank theirs)
+		pr.id = acct + "/" + root.Get("organization.uuid").String()
+	case pr.email != "":
+		pr.id = strings.ToLower(pr.email)
 	}
 	org := strings.ToLower(cleanName(root.Get("organization.organization_type").String()))
 	switch plan, ok := strings.CutPrefix(org, "claude_"); {

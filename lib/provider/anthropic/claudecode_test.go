@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -19,6 +20,7 @@ import (
 	"github.com/mystatus/mystatus/lib/httpx"
 	"github.com/mystatus/mystatus/lib/provider"
 	"github.com/mystatus/mystatus/lib/quota"
+	"github.com/mystatus/mystatus/lib/report"
 )
 
 // The recorded Claude Code login (testdata/claudecode_max20x.json).
@@ -348,5 +350,37 @@ func TestClaudeCodeHostileFile(t *testing.T) {
 				t.Fatal("Discover blocked on the file")
 			}
 		})
+	}
+}
+
+// Two separate sign-ins to one account (different tokens in OpenCode and
+// Claude Code) are one account: the profile names the same account and
+// organization, and the report shows it once, as OpenCode's.
+func TestSameAccountTwoLoginsShownOnce(t *testing.T) {
+	h := newCCHome(t)
+	h.write(t, ocAuthRel, ocEntry("sk-ant-oat01-CANARY-opencode-other", "sk-ant-ort01-CANARY-o", ccExpiry.Add(time.Hour)))
+	h.write(t, ccRel, string(readTestdata(t, "claudecode_max20x.json")))
+	profile := `{"account":{"uuid":"0d2f9a4e-5b6c-4d7e-8f90-1a2b3c4d5e6f","email":"max@example.com"},"organization":{"uuid":"9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b","organization_type":"claude_max"}}`
+	prof := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/api/oauth/profile" {
+			io.WriteString(w, profile)
+			return
+		}
+		h.srv.Config.Handler.ServeHTTP(w, r)
+	}))
+	defer prof.Close()
+	p := h.provider(ccExpiry.Add(-time.Hour), nil)
+	p.d.Settings.Getenv = func(k string) string {
+		if k == "MYSTATUS_ANTHROPIC_BASE_URL" {
+			return prof.URL
+		}
+		return ""
+	}
+	rep := (&report.Service{Providers: []quota.Provider{p}, Timeout: 5 * time.Second}).Collect(context.Background(), report.Request{})
+	if len(rep.Results) != 1 || len(rep.Results[0].Accounts) != 1 {
+		t.Fatalf("results %+v", rep.Results)
+	}
+	if a := rep.Results[0].Accounts[0]; a.Err != nil || a.Source != sourceOpenCode || a.Name != "max@example.com" {
+		t.Errorf("account %+v", a)
 	}
 }

@@ -245,10 +245,14 @@ func TestParseProfile(t *testing.T) {
 		body string
 		want profile
 	}{
-		{string(readTestdata(t, "profile_max.json")), profile{email: "max@example.com", plan: "max 5x"}},
-		{string(readTestdata(t, "profile_measured.json")), profile{email: "person@example.com", plan: "max 5x"}},
+		{string(readTestdata(t, "profile_max.json")), profile{email: "max@example.com", plan: "max 5x", id: "max@example.com"}},
+		{string(readTestdata(t, "profile_measured.json")), profile{email: "person@example.com", plan: "max 5x",
+			id: "00000000-0000-0000-0000-000000000001/00000000-0000-0000-0000-000000000002"}},
 		{`{"account":{"has_claude_pro":true,"email":"not an email"}}`, profile{plan: "pro"}},
-		{`{"account":{"email":"a@b.c"},"organization":{"organization_type":"claude_team"}}`, profile{email: "a@b.c", plan: "team"}},
+		{`{"account":{"email":"a@b.c"},"organization":{"organization_type":"claude_team"}}`, profile{email: "a@b.c", plan: "team", id: "a@b.c"}},
+		{`{"account":{"email":"Ann@B.c","uuid":"0d2f9a4e-5b6c-4d7e-8f90-1a2b3c4d5e6f"},"organization":{"uuid":"9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b"}}`,
+			profile{email: "Ann@B.c", id: "0d2f9a4e-5b6c-4d7e-8f90-1a2b3c4d5e6f/9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b"}},
+		{`{"account":{"email":"Ann@B.c","uuid":"..."}}`, profile{email: "Ann@B.c", id: "ann@b.c"}},
 		{`<html>`, profile{}},
 		{strings.Repeat("[", 300), profile{}},
 	}
