@@ -321,8 +321,9 @@ func TestCancellation(t *testing.T) {
 					t.Fatalf("cancelled request got a reply: %s", f)
 				}
 			}
-			if p.aborted.Load() != 1 {
-				t.Fatalf("upstream fetch not cancelled")
+			waitAbort(t, p)
+			if n := p.aborted.Load(); n != 1 {
+				t.Fatalf("%d fetches cancelled, want 1", n)
 			}
 		})
 	}
@@ -547,27 +548,31 @@ func TestPrompts(t *testing.T) {
 
 // TestPromptBudget: a report that is not ready within the budget gives an
 // instruction to call the tool; the report goes on in the background, so
-// a later prompts/get has it.
+// a later prompts/get has it. Under synctest: the budget passes on the
+// fake clock, and synctest.Wait lets the background report finish.
 func TestPromptBudget(t *testing.T) {
-	p := &fakeProvider{id: "openai", accounts: []string{"a"}, block: make(chan struct{}), entered: make(chan string, 1)}
-	s := start(t, newService(p), withHost(func(h *host) { h.promptT = 1 }))
-	text := s.call(1, "prompts/get", `{"name":"mystatus"}`).Get("result.messages.0.content.text").Str
-	if want := i18n.New("en").T("plugin.mystatus.template", nil); text != want {
-		t.Fatalf("slow prompt: %q, want the instruction", text)
-	}
-	<-p.entered
-	close(p.block)
-	// Eventually the background report is cached: poll until it shows.
-	for i := 2; ; i++ {
-		s.h.promptT = guard
-		text = s.call(i, "prompts/get", `{"name":"mystatus"}`).Get("result.messages.0.content.text").Str
-		if strings.Contains(text, "##") {
-			break
+	synctest.Test(t, func(t *testing.T) {
+		p := &fakeProvider{id: "openai", accounts: []string{"a"}, block: make(chan struct{}), entered: make(chan string, 1)}
+		s := start(t, newService(p))
+		t0 := time.Now()
+		text := s.call(1, "prompts/get", `{"name":"mystatus"}`).Get("result.messages.0.content.text").Str
+		if want := i18n.New("en").T("plugin.mystatus.template", nil); text != want {
+			t.Fatalf("slow prompt: %q, want the instruction", text)
 		}
-	}
-	if n := p.count("a"); n != 1 {
-		t.Fatalf("%d upstream fetches, want 1", n)
-	}
+		if d := time.Since(t0); d != promptBudget {
+			t.Fatalf("answered after %v, want the budget %v", d, promptBudget)
+		}
+		<-p.entered
+		close(p.block)
+		synctest.Wait() // the background report is done and cached
+		text = s.call(2, "prompts/get", `{"name":"mystatus"}`).Get("result.messages.0.content.text").Str
+		if !strings.Contains(text, "##") {
+			t.Fatalf("after the background report: %q, want the report", text)
+		}
+		if n := p.count("a"); n != 1 {
+			t.Fatalf("%d upstream fetches, want 1", n)
+		}
+	})
 }
 
 var unsafeTemplate = regexp.MustCompile("\\$[0-9]|\\$ARGUMENTS|!`|(^|\\s)@\\S")

@@ -38,6 +38,29 @@ type fakeProvider struct {
 	mu      sync.Mutex
 	fetches map[string]int
 	aborted atomic.Int64
+	abortC  chan struct{} // one value per aborted fetch; see aborts
+}
+
+// aborts receives once per fetch that saw its context end. The report
+// service cancels a shared fetch when its last waiter leaves, after the
+// request has returned, so tests wait on this rather than poll aborted.
+func (p *fakeProvider) aborts() chan struct{} {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.abortC == nil {
+		p.abortC = make(chan struct{}, 64)
+	}
+	return p.abortC
+}
+
+// waitAbort waits for one aborted fetch of p.
+func waitAbort(t *testing.T, p *fakeProvider) {
+	t.Helper()
+	select {
+	case <-p.aborts():
+	case <-time.After(guard):
+		t.Fatal("the upstream fetch was not cancelled")
+	}
 }
 
 func (p *fakeProvider) ID() quota.PlatformID { return p.id }
@@ -76,6 +99,10 @@ func (p *fakeProvider) Fetch(ctx context.Context, t quota.Target) (quota.Account
 		case <-p.block:
 		case <-ctx.Done():
 			p.aborted.Add(1)
+			select {
+			case p.aborts() <- struct{}{}:
+			default:
+			}
 			return quota.Account{}, ctx.Err()
 		}
 	}

@@ -37,9 +37,7 @@ func TestServeCancel(t *testing.T) {
 	case <-time.After(guard):
 		t.Fatal("Serve did not return")
 	}
-	for p.aborted.Load() == 0 { // the fetch sees its context end
-		time.Sleep(time.Millisecond)
-	}
+	waitAbort(t, p) // the fetch sees its context end
 }
 
 type failWriter struct{}
