@@ -21,7 +21,7 @@ import (
 
 	"github.com/mystatus/mystatus/i18n"
 	"github.com/mystatus/mystatus/lib/auth"
-	"github.com/mystatus/mystatus/lib/faults"
+	"github.com/mystatus/mystatus/internal/faults"
 	"github.com/mystatus/mystatus/lib/provider"
 	"github.com/mystatus/mystatus/lib/provider/all"
 )

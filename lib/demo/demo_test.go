@@ -170,7 +170,7 @@ func TestDemoReport(t *testing.T) {
 }
 
 // TestSecretsCarryCanary: every credential a demo writes carries CANARY,
-// so the no-secret checks here and in lib/faults see it. A value counts as
+// so the no-secret checks here and in internal/faults see it. A value counts as
 // a secret when its key names one.
 func TestSecretsCarryCanary(t *testing.T) {
 	_, demos := demoers(t, time.Now())
