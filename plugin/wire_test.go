@@ -2,9 +2,12 @@ package plugin
 
 import (
 	"encoding/json"
+	"log/slog"
+	"math"
 	"strings"
 	"testing"
 
+	"github.com/sourcegraph/jsonrpc2"
 	"github.com/tidwall/gjson"
 
 	"github.com/mystatus/mystatus/i18n"
@@ -182,6 +185,121 @@ func FuzzDecodeParams(f *testing.F) {
 		}
 		if tok := g.Get("_meta.progressToken"); (tok.Type == gjson.String || tok.Type == gjson.Number) != (p.Meta.ProgressToken != nil) {
 			t.Fatalf("progress token %q, lookup %q", p.Meta.ProgressToken, tok.Raw)
+		}
+	})
+}
+
+// writes records every Write call.
+type writes struct{ calls []string }
+
+func (w *writes) Write(p []byte) (int, error) {
+	w.calls = append(w.calls, string(p))
+	return len(p), nil
+}
+
+// oldFrame is the frame jsonrpc2's Reply or Notify wrote for msg, through
+// the stream's WriteObject, as the host used to send its messages.
+func oldFrame(t testing.TB, framing string, msg any) string {
+	var w writes
+	s := newStream(strings.NewReader(""), &w, framing, nil)
+	if err := s.WriteObject(msg); err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(w.calls, "")
+}
+
+// TestWriteEquivalence: writeResponse and writeNotification write, in one
+// Write call, the bytes jsonrpc2's Reply, ReplyWithError and Notify wrote
+// (ids mapped back, HTML escaped, raw JSON compacted), in both framings.
+func TestWriteEquivalence(t *testing.T) {
+	ids := []jsonrpc2.ID{{Num: 0}, {Num: 1<<63 - 1}, {Str: "a<b>&é\u2028", IsString: true}, {Str: "", IsString: true},
+		{Str: mappedIDPrefix + "-5", IsString: true}, {Str: mappedIDPrefix + `"\u0000id:x"`, IsString: true}}
+	results := []any{
+		&emptyResult{},
+		&toolsCallResult{Content: []textContent{textBlock("<b>&\u2028 \"q\" é")}, StructuredContent: json.RawMessage(`{ "a" : [1, 2] }`)},
+		&workDoneParams{Token: json.RawMessage(`1e3`), Value: &workDoneBegin{Kind: "begin"}},
+		map[string]any{"z": 1, "a": []int{}},
+	}
+	for _, framing := range []string{FramingNDJSON, FramingLSP} {
+		for _, id := range ids {
+			for i, res := range results {
+				var w writes
+				s := newStream(strings.NewReader(""), &w, framing, nil)
+				if err := s.writeResponse(id, res, nil); err != nil {
+					t.Fatal(err)
+				}
+				resp := &jsonrpc2.Response{ID: id}
+				if err := resp.SetResult(res); err != nil {
+					t.Fatal(err)
+				}
+				if want := oldFrame(t, framing, resp); len(w.calls) != 1 || w.calls[0] != want {
+					t.Errorf("%s id %+v result %d:\n got %q\nwant %q", framing, id, i, w.calls, want)
+				}
+			}
+			var w writes
+			s := newStream(strings.NewReader(""), &w, framing, nil)
+			e := invalidParams("bad <x>")
+			e.SetError(&versionErrorData{Requested: json.RawMessage(` "v" `), Supported: supportedVersions})
+			if err := s.writeResponse(id, nil, e); err != nil {
+				t.Fatal(err)
+			}
+			if want := oldFrame(t, framing, &jsonrpc2.Response{ID: id, Error: e}); len(w.calls) != 1 || w.calls[0] != want {
+				t.Errorf("%s error to %+v:\n got %q\nwant %q", framing, id, w.calls, want)
+			}
+		}
+		var w writes
+		s := newStream(strings.NewReader(""), &w, framing, nil)
+		params := &progressParams{Message: "<é>", Progress: 1, ProgressToken: json.RawMessage(`"t<"`), Total: 2}
+		if err := s.writeNotification("notifications/progress", params); err != nil {
+			t.Fatal(err)
+		}
+		req := &jsonrpc2.Request{Method: "notifications/progress", Notif: true}
+		if err := req.SetParams(params); err != nil {
+			t.Fatal(err)
+		}
+		if want := oldFrame(t, framing, req); len(w.calls) != 1 || w.calls[0] != want {
+			t.Errorf("%s notification:\n got %q\nwant %q", framing, w.calls, want)
+		}
+	}
+}
+
+// TestWriteUnencodable: a result that cannot be encoded is answered
+// -32603 rather than left without a reply.
+func TestWriteUnencodable(t *testing.T) {
+	var w writes
+	s := newStream(strings.NewReader(""), &w, FramingNDJSON, slog.New(slog.DiscardHandler))
+	if err := s.writeResponse(jsonrpc2.ID{Num: 3}, &reportResult{Report: math.NaN()}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"id":3,"error":{"code":-32603,"message":"internal error"},"jsonrpc":"2.0"}` + "\n"; len(w.calls) != 1 || w.calls[0] != want {
+		t.Fatalf("got %q, want %q", w.calls, want)
+	}
+}
+
+// FuzzWriteEquivalence: for any string in the id and the result, the
+// frame is the one jsonrpc2 wrote.
+func FuzzWriteEquivalence(f *testing.F) {
+	for _, s := range []string{"", "<>&", "\u2028\u2029", "\x00id:1", "\xff", `"\`} {
+		f.Add(s, s)
+	}
+	f.Fuzz(func(t *testing.T, id, text string) {
+		for _, jid := range []jsonrpc2.ID{{Str: id, IsString: true}, {Num: uint64(len(id))}} {
+			if strings.HasPrefix(id, mappedIDPrefix) {
+				continue // only the stream makes mapped ids, from valid tokens
+			}
+			res := &toolsCallResult{Content: []textContent{textBlock(text)}}
+			var w writes
+			s := newStream(strings.NewReader(""), &w, FramingNDJSON, nil)
+			if err := s.writeResponse(jid, res, nil); err != nil {
+				t.Fatal(err)
+			}
+			resp := &jsonrpc2.Response{ID: jid}
+			if err := resp.SetResult(res); err != nil {
+				t.Fatal(err)
+			}
+			if want := oldFrame(t, FramingNDJSON, resp); len(w.calls) != 1 || w.calls[0] != want {
+				t.Fatalf("got %q, want %q", w.calls, want)
+			}
 		}
 	})
 }
