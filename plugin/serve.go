@@ -17,6 +17,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strconv"
 	"sync"
 	"time"
 
@@ -188,9 +189,13 @@ func (l logAdapter) Printf(format string, v ...any) {
 	l.log.Debug(fmt.Sprintf(format, v...))
 }
 
-// idKey is the cancel-map key of a request id: its canonical JSON.
+// idKey is the cancel-map key of a request id: its canonical JSON, as
+// jsonrpc2 encodes it.
 func idKey(id jsonrpc2.ID) string {
-	b, _ := json.Marshal(id)
+	if !id.IsString {
+		return strconv.FormatUint(id.Num, 10)
+	}
+	b, _ := json.Marshal(id.Str)
 	return string(b)
 }
 
