@@ -20,8 +20,8 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/mystatus/mystatus/i18n"
-	"github.com/mystatus/mystatus/lib/auth"
 	"github.com/mystatus/mystatus/internal/faults"
+	"github.com/mystatus/mystatus/lib/auth"
 	"github.com/mystatus/mystatus/lib/provider"
 	"github.com/mystatus/mystatus/lib/provider/all"
 )
