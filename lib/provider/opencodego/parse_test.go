@@ -10,17 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mystatus/mystatus/internal/providertest"
 	"github.com/mystatus/mystatus/lib/quota"
 )
-
-func readFixture(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
 func at(s string) time.Time {
 	t, err := time.Parse(time.RFC3339Nano, s)
@@ -73,7 +65,7 @@ func TestParseUsage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			got, err := parseUsage(readFixture(t, tt.file))
+			got, err := parseUsage(providertest.Fixture(t, tt.file))
 			if tt.kind != "" {
 				e := quota.AsError(err)
 				if e == nil || e.Kind != tt.kind || e.Code != tt.code || !reflect.DeepEqual(got, quota.Account{}) {
