@@ -139,6 +139,11 @@ func TestSpecialCredentialFiles(t *testing.T) {
 					os.MkdirAll(filepath.Dir(target), 0o700)
 					sp.make(t, target)
 				}, ids...)
+				// Nothing here hangs (the server answers 401 at once): a
+				// generous timeout keeps a loaded machine (-race, every
+				// case in parallel) from timing out a platform that makes
+				// three requests, and collectWithin still catches a hang.
+				d.HTTP.Timeout = settleTimeout
 				var provs []quota.Provider
 				for _, id := range ids {
 					provs = append(provs, newProvider(t, id, d))
@@ -169,20 +174,23 @@ func TestSpecialCredentialFiles(t *testing.T) {
 	}
 }
 
+// settleTimeout is the request timeout of the special-file cases.
+const settleTimeout = 20 * time.Second
+
 // collectWithin runs one report and fails the test if it does not end:
 // a special file must never make it hang.
 func collectWithin(t *testing.T, provs []quota.Provider) quota.Report {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*settleTimeout)
 	defer cancel()
 	done := make(chan quota.Report, 1)
 	go func() {
-		done <- (&report.Service{Providers: provs, Timeout: requestTimeout}).Collect(ctx, report.Request{})
+		done <- (&report.Service{Providers: provs, Timeout: settleTimeout}).Collect(ctx, report.Request{})
 	}()
 	select {
 	case rep := <-done:
 		return rep
-	case <-time.After(45 * time.Second):
+	case <-time.After(3 * settleTimeout):
 		t.Fatal("the report never completed")
 		return quota.Report{}
 	}
