@@ -36,6 +36,17 @@ import (
 // platform budget is 1.5× it.
 const requestTimeout = time.Second
 
+// timeoutFor is the request timeout of a case facing f: short for the
+// hanging server, generous for every fault that answers at once, so a
+// loaded machine (-race, cases in parallel) never turns a prompt answer
+// into a timeout.
+func timeoutFor(f Fault) time.Duration {
+	if f == Timeout {
+		return requestTimeout
+	}
+	return 20 * time.Second
+}
+
 // The rows of this suite come from the registry: every platform of
 // all.Providers that implements provider.Demoer runs against every fault,
 // with its demo's credentials and settings and the fault handler mounted
@@ -199,7 +210,7 @@ func start(t *testing.T, f Fault, foreign, setting string, prepare func(auth.Pat
 		}
 		env.Close()
 	})
-	return env, env.Deps(provider.Deps{HTTP: client(), Now: time.Now})
+	return env, env.Deps(provider.Deps{HTTP: client(timeoutFor(f)), Now: time.Now})
 }
 
 // expected lists the kinds each fault may be classified as.
@@ -298,8 +309,8 @@ var vocabulary = sync.OnceValue(func() string {
 
 // client is the suite's HTTP client: the one careful retry still happens,
 // without its pause, so no case waits on the clock for a backoff.
-func client() *httpx.Client {
-	c := httpx.New(requestTimeout)
+func client(timeout time.Duration) *httpx.Client {
+	c := httpx.New(timeout)
 	c.Backoff = func() time.Duration { return 0 }
 	c.Sleep = func(ctx context.Context, _ time.Duration) bool { return ctx.Err() == nil }
 	return c
@@ -348,7 +359,7 @@ func run(t *testing.T, p platform, f Fault, setting string) (quota.Report, time.
 		io.WriteString(w, `{"used":25}`)
 	}))
 	t.Cleanup(good.Close)
-	svc := &report.Service{Providers: []quota.Provider{newProvider(t, p.id, d), steady{d.HTTP, good.URL}}, Timeout: requestTimeout}
+	svc := &report.Service{Providers: []quota.Provider{newProvider(t, p.id, d), steady{d.HTTP, good.URL}}, Timeout: timeoutFor(f)}
 	began := time.Now()
 	rep := svc.Collect(context.Background(), report.Request{})
 	return rep, time.Since(began), env
@@ -526,7 +537,7 @@ func TestTargetsCarryNoSecret(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		targets, err := newProvider(t, p.id, env.Deps(provider.Deps{HTTP: client(), Now: time.Now})).Discover(context.Background())
+		targets, err := newProvider(t, p.id, env.Deps(provider.Deps{HTTP: client(requestTimeout), Now: time.Now})).Discover(context.Background())
 		env.Close()
 		if err != nil {
 			t.Fatalf("%s: discover: %v", p.id, err)
@@ -557,7 +568,7 @@ func TestHugeBodyMemory(t *testing.T) {
 					var before, after runtime.MemStats
 					runtime.GC()
 					runtime.ReadMemStats(&before)
-					rep := (&report.Service{Providers: []quota.Provider{prov}, Timeout: requestTimeout}).Collect(context.Background(), report.Request{})
+					rep := (&report.Service{Providers: []quota.Provider{prov}, Timeout: timeoutFor(f)}).Collect(context.Background(), report.Request{})
 					runtime.ReadMemStats(&after)
 					if len(rep.Results) != 1 || quota.KindOf(failure(rep.Results[0])) != quota.KindMalformed {
 						t.Fatalf("%s not reported as malformed: %+v", f, rep.Results)
