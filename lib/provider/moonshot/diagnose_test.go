@@ -1,70 +1,17 @@
 package moonshot
 
 import (
-	"context"
 	"testing"
-	"time"
 
-	"github.com/mystatus/mystatus/lib/auth"
-	"github.com/mystatus/mystatus/lib/provider"
-	"github.com/mystatus/mystatus/lib/quota"
+	"github.com/mystatus/mystatus/internal/providertest"
 )
-
-// checkup is doctor's side of Diagnose, recording what it is told.
-type checkup struct {
-	d        provider.Deps
-	ok       []string
-	problems []error
-}
-
-func (c *checkup) File(path string) *auth.File {
-	f, err := c.d.Auth.Read(path)
-	if err != nil {
-		return nil
-	}
-	return f
-}
-func (c *checkup) OK(check, account, path, title string) { c.ok = append(c.ok, check) }
-func (c *checkup) Problem(_ provider.Severity, _, _ string, err error) {
-	c.problems = append(c.problems, err)
-}
-func (c *checkup) Reported(quota.Kind, string) bool     { return false }
-func (c *checkup) T(id string, _ map[string]any) string { return id }
-func (c *checkup) When(t time.Time) string              { return t.String() }
-func (c *checkup) In(d time.Duration) string            { return d.String() }
-func (c *checkup) Now() time.Time                       { return now }
-func (c *checkup) Deps() provider.Deps                  { return c.d }
 
 // Diagnose checks the platform's own auth.json entry, without the network.
 func TestDiagnose(t *testing.T) {
-	tests := []struct {
-		name  string
-		auth  string
-		ok    bool
-		field string // of the field_missing problem
-	}{
-		{name: "key", auth: `{"moonshotai-cn":{"type":"api","key":"sk-CANARY-0123456789"}}`, ok: true},
-		{name: "absent", auth: `{"openai":{"type":"oauth","access":"x"}}`, ok: true},
-		{name: "wrong type", auth: `{"moonshotai-cn":{"type":"oauth","access":"x-CANARY"}}`, field: "moonshotai-cn.type"},
-		{name: "empty key", auth: `{"moonshotai-cn":{"type":"api","key":""}}`, field: "moonshotai-cn.key"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			p := newProvider(t, NewCN, tt.auth, nil)
-			c := &checkup{d: p.d}
-			p.Diagnose(context.Background(), c)
-			if tt.ok {
-				if len(c.ok) != 1 || len(c.problems) != 0 {
-					t.Fatalf("ok %v, problems %v", c.ok, c.problems)
-				}
-				return
-			}
-			if len(c.problems) != 1 {
-				t.Fatalf("problems %v", c.problems)
-			}
-			if e := quota.AsError(c.problems[0]); e.Kind != quota.KindFieldMissing || e.Field != tt.field {
-				t.Errorf("problem %#v", e)
-			}
-		})
-	}
+	cn.Diagnose(t, []providertest.DiagnoseCase{
+		{Name: "key", Auth: `{"moonshotai-cn":{"type":"api","key":"sk-CANARY-0123456789"}}`, OK: true},
+		{Name: "absent", Auth: `{"openai":{"type":"oauth","access":"x"}}`, OK: true},
+		{Name: "wrong type", Auth: `{"moonshotai-cn":{"type":"oauth","access":"x-CANARY"}}`, Field: "moonshotai-cn.type"},
+		{Name: "empty key", Auth: `{"moonshotai-cn":{"type":"api","key":""}}`, Field: "moonshotai-cn.key"},
+	})
 }

@@ -2,26 +2,18 @@ package moonshot
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
-	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
 
+	"github.com/mystatus/mystatus/internal/providertest"
 	"github.com/mystatus/mystatus/lib/auth"
-	"github.com/mystatus/mystatus/lib/httpx"
 	"github.com/mystatus/mystatus/lib/provider"
 	"github.com/mystatus/mystatus/lib/quota"
 )
 
 // now is the fixed clock of every test.
-var now = time.Date(2026, 1, 30, 12, 0, 0, 0, time.UTC)
+var now = providertest.Now
 
 // Test keys are fake; every secret contains CANARY so leaks are greppable.
 const (
@@ -43,85 +35,35 @@ var platforms = []struct {
 	{IDCN, NewCN, "moonshotai-cn", "MYSTATUS_MOONSHOTCN_BASE_URL", testKeyCN, "CNY", "https://api.moonshot.cn"},
 }
 
-func authJSON(t testing.TB, entries map[string]any) string {
-	t.Helper()
-	b, err := json.Marshal(entries)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
 var defaultAuth = map[string]any{
-	"moonshotai":      map[string]any{"type": "api", "key": testKey},
-	"moonshotai-cn":   map[string]any{"type": "api", "key": testKeyCN},
-	"kimi-for-coding": map[string]any{"type": "api", "key": "sk-kimi-CANARY-0123456789"},
+	"moonshotai":      providertest.APIKey(testKey),
+	"moonshotai-cn":   providertest.APIKey(testKeyCN),
+	"kimi-for-coding": providertest.APIKey("sk-kimi-CANARY-0123456789"),
 }
 
-// newProvider writes authFile (if not empty) under a temporary data
-// directory and builds the platform with settings from env.
+// global and cn are the two platforms as the shared checks build them.
+var global, cn = shared(ID, New, "moonshotai", "MYSTATUS_MOONSHOT_BASE_URL"), shared(IDCN, NewCN, "moonshotai-cn", "MYSTATUS_MOONSHOTCN_BASE_URL")
+
+func shared(id quota.PlatformID, mk func(provider.Deps) *Provider, authKey, env string) providertest.Platform {
+	return providertest.Platform{ID: id, AuthKey: authKey, Env: env, New: func(d provider.Deps) quota.Provider { return mk(d) }}
+}
+
+// newProvider writes authFile (if not empty) under a temporary HOME and
+// builds the platform with settings from env.
 func newProvider(t testing.TB, mk func(provider.Deps) *Provider, authFile string, env map[string]string) *Provider {
 	t.Helper()
-	dir := t.TempDir()
-	if authFile != "" {
-		if err := os.MkdirAll(filepath.Join(dir, "opencode"), 0o700); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, "opencode", "auth.json"), []byte(authFile), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	client := httpx.New(5 * time.Second)
-	client.Now = func() time.Time { return now }
-	// The one retry of a 429 or 5xx happens at once: tests never sleep.
-	client.Sleep = func(ctx context.Context, _ time.Duration) bool { return ctx.Err() == nil }
-	return mk(provider.Deps{
-		HTTP:     client,
-		Auth:     auth.NewStore(auth.Paths{Home: dir, XDGData: dir, XDGConfig: dir}),
-		Settings: provider.Settings{Getenv: func(k string) string { return env[k] }},
-		Now:      func() time.Time { return now },
-	})
+	return mk(providertest.Deps(t, providertest.Home(t, authFile), env, now))
 }
 
-// server answers the balance path with status and a fixture, recording
-// the last request's headers.
-type server struct {
-	*httptest.Server
-	hits atomic.Int32
-	mu   sync.Mutex
-	last http.Header
-}
-
-func newServer(t testing.TB, status int, fixture string) *server {
+// newServer answers the balance path with status and a fixture.
+func newServer(t testing.TB, status int, fixture string) *providertest.Server {
 	t.Helper()
-	body := readFixture(t, fixture)
-	s := &server{}
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.hits.Add(1)
-		s.mu.Lock()
-		s.last = r.Header.Clone()
-		s.mu.Unlock()
-		if r.Method != http.MethodGet || r.URL.Path != "/v1/users/me/balance" {
-			http.NotFound(w, r)
-			return
-		}
-		w.WriteHeader(status)
-		w.Write(body)
-	}))
-	t.Cleanup(s.Close)
-	return s
+	return providertest.Serve(t, "/v1/users/me/balance", status, fixture)
 }
 
 func discoverOne(t *testing.T, p *Provider) quota.Target {
 	t.Helper()
-	ts, err := p.Discover(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(ts) != 1 {
-		t.Fatalf("got %d targets, want 1", len(ts))
-	}
-	return ts[0]
+	return providertest.DiscoverOne(t, p)
 }
 
 // Each platform reads its own entry and reports in its own currency.
@@ -129,7 +71,7 @@ func TestFetch(t *testing.T) {
 	for _, pl := range platforms {
 		t.Run(string(pl.id), func(t *testing.T) {
 			s := newServer(t, 200, "balance_docs.json")
-			p := newProvider(t, pl.new, authJSON(t, defaultAuth), map[string]string{pl.env: s.URL + "/"})
+			p := newProvider(t, pl.new, providertest.AuthJSON(t, defaultAuth), map[string]string{pl.env: s.URL + "/"})
 			tg := discoverOne(t, p)
 			if tg.Name != quota.MaskKey(pl.key) || !strings.HasPrefix(tg.Key, string(pl.id)+":") || strings.Contains(tg.Key+tg.Name, "CANARY") {
 				t.Errorf("target = %+v", tg)
@@ -142,10 +84,10 @@ func TestFetch(t *testing.T) {
 			if a.Name != tg.Name || len(a.Windows) != 1 || a.Windows[0].Kind != quota.KindBalance || *a.Windows[0].Money.Balance != want {
 				t.Errorf("account = %s", show(a))
 			}
-			if got := s.last.Get("Authorization"); got != "Bearer "+pl.key {
+			if got := s.Header("Authorization"); got != "Bearer "+pl.key {
 				t.Errorf("Authorization = %q", got)
 			}
-			if got := s.last.Get("Accept"); got != "application/json" {
+			if got := s.Header("Accept"); got != "application/json" {
 				t.Errorf("Accept = %q", got)
 			}
 		})
@@ -155,7 +97,7 @@ func TestFetch(t *testing.T) {
 // An overdrawn account reaches the report with its negative cash.
 func TestFetchOverdraft(t *testing.T) {
 	s := newServer(t, 200, "balance_overdraft_xlyra.json")
-	p := newProvider(t, NewCN, authJSON(t, defaultAuth), map[string]string{"MYSTATUS_MOONSHOTCN_BASE_URL": s.URL})
+	p := newProvider(t, NewCN, providertest.AuthJSON(t, defaultAuth), map[string]string{"MYSTATUS_MOONSHOTCN_BASE_URL": s.URL})
 	a, err := p.Fetch(context.Background(), discoverOne(t, p))
 	if err != nil {
 		t.Fatal(err)
@@ -177,201 +119,81 @@ func TestDefaultBaseURL(t *testing.T) {
 }
 
 func TestBaseURLErrors(t *testing.T) {
-	for _, pl := range platforms {
-		for _, base := range []string{"https://api.moonshot.ai/v1", "http://127.0.0.1:1/v1/users/me/balance", "api.moonshot.cn"} {
-			t.Run(string(pl.id)+" "+base, func(t *testing.T) {
-				p := newProvider(t, pl.new, authJSON(t, defaultAuth), map[string]string{pl.env: base})
-				_, err := p.Fetch(context.Background(), discoverOne(t, p))
-				if e := quota.AsError(err); e == nil || e.Kind != quota.KindBadConfig || e.Field != pl.env {
-					t.Fatalf("error = %#v", e)
-				}
-			})
-		}
+	for _, pl := range []providertest.Platform{global, cn} {
+		pl.BadBaseURLs(t, providertest.AuthJSON(t, defaultAuth), "https://api.moonshot.ai/v1", "http://127.0.0.1:1/v1/users/me/balance", "api.moonshot.cn")
 	}
 }
 
 func TestFetchErrors(t *testing.T) {
-	tests := []struct {
-		name    string
-		status  int
-		fixture string
-		kind    quota.Kind
-		code    string
-	}{
-		{"401 invalid authentication", 401, "err_401_invalid_authentication.json", quota.KindUnauthorized, "invalid_authentication_error"},
-		{"401 without type", 401, "err_401_no_type_openusage.json", quota.KindUnauthorized, ""},
-		{"429 suspended", 429, "err_429_suspended_forum.json", quota.KindQuotaExhausted, "exceeded_current_quota_error"},
-		{"429 rate limit", 429, "err_429_rate_limit.json", quota.KindRateLimited, "rate_limit_reached_error"},
-		{"429 overloaded", 429, "err_429_overloaded.json", quota.KindCapacity, "engine_overloaded_error"},
-		{"500 server", 500, "err_500_server.json", quota.KindServerError, "server_error"},
-		{"502 HTML", 502, "html.html", quota.KindServerError, ""},
-		{"200 HTML", 200, "html.html", quota.KindMalformed, ""},
-		{"200 with 401 body", 200, "err_401_invalid_authentication.json", quota.KindUnauthorized, "invalid_authentication_error"},
-		{"200 with failed status", 200, "status_401_codexbar.json", quota.KindUnauthorized, "unauthorized"},
-		{"404", 404, "html.html", quota.KindNotFound, ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			s := newServer(t, tt.status, tt.fixture)
-			p := newProvider(t, New, authJSON(t, defaultAuth), map[string]string{"MYSTATUS_MOONSHOT_BASE_URL": s.URL})
-			a, err := p.Fetch(context.Background(), discoverOne(t, p))
-			e := quota.AsError(err)
-			if e == nil || e.Kind != tt.kind || e.Code != tt.code {
-				t.Fatalf("error = %#v, want kind %s code %q", e, tt.kind, tt.code)
-			}
-			if a.Windows != nil {
-				t.Errorf("windows with an error: %s", show(a))
-			}
-			if !strings.HasSuffix(e.URL, "/v1/users/me/balance") || e.Status != tt.status {
-				t.Errorf("url %q status %d", e.URL, e.Status)
-			}
-			if strings.Contains(err.Error(), "CANARY") {
-				t.Errorf("secret in error: %v", err)
-			}
-		})
-	}
+	providertest.FetchErrors(t, "/v1/users/me/balance", []providertest.ErrorCase{
+		providertest.Fails("401 invalid authentication", 401, "err_401_invalid_authentication.json", quota.KindUnauthorized, "invalid_authentication_error"),
+		providertest.Fails("401 without type", 401, "err_401_no_type_openusage.json", quota.KindUnauthorized, ""),
+		providertest.Fails("429 suspended", 429, "err_429_suspended_forum.json", quota.KindQuotaExhausted, "exceeded_current_quota_error"),
+		providertest.Fails("429 rate limit", 429, "err_429_rate_limit.json", quota.KindRateLimited, "rate_limit_reached_error"),
+		providertest.Fails("429 overloaded", 429, "err_429_overloaded.json", quota.KindCapacity, "engine_overloaded_error"),
+		providertest.Fails("500 server", 500, "err_500_server.json", quota.KindServerError, "server_error"),
+		providertest.Fails("502 HTML", 502, "html.html", quota.KindServerError, ""),
+		providertest.Fails("200 HTML", 200, "html.html", quota.KindMalformed, ""),
+		providertest.Fails("200 with 401 body", 200, "err_401_invalid_authentication.json", quota.KindUnauthorized, "invalid_authentication_error"),
+		providertest.Fails("200 with failed status", 200, "status_401_codexbar.json", quota.KindUnauthorized, "unauthorized"),
+		providertest.Fails("404", 404, "html.html", quota.KindNotFound, ""),
+	}, func(t *testing.T, c providertest.ErrorCase) (quota.Account, error) {
+		s := newServer(t, c.Status, c.File)
+		p := newProvider(t, New, providertest.AuthJSON(t, defaultAuth), map[string]string{"MYSTATUS_MOONSHOT_BASE_URL": s.URL})
+		return p.Fetch(context.Background(), discoverOne(t, p))
+	})
 }
 
 // An upstream echoing the key in any kind of answer must not get it, or a
 // fragment of it, into the error.
 func TestEchoedKey(t *testing.T) {
 	const key = "sk-Zq8WvLp3Rt6YmJxF7QzKNRY94KXvBq2D"
-	bodies := map[string]func() (int, string){
-		"401 envelope": func() (int, string) {
+	global.EchoedKey(t, key, providertest.Echoes(key, map[string]providertest.Echo{
+		"401 envelope": func(string) (int, string) {
 			return 401, `{"error":{"message":"bad key ` + key + `","type":"invalid_authentication_error"}}`
 		},
-		"200 envelope": func() (int, string) { return 200, `{"error":{"message":"key ` + key[3:] + ` unknown","type":"x"}}` },
-		"500 text":     func() (int, string) { return 500, "upstream failed for Bearer " + key },
-		"200 garbage":  func() (int, string) { return 200, strings.Repeat("x", 110) + " " + key + " <html>" },
-	}
-	for name, body := range bodies {
-		t.Run(name, func(t *testing.T) {
-			s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				status, b := body()
-				w.WriteHeader(status)
-				w.Write([]byte(b))
-			}))
-			defer s.Close()
-			p := newProvider(t, New, authJSON(t, map[string]any{"moonshotai": map[string]any{"type": "api", "key": key}}),
-				map[string]string{"MYSTATUS_MOONSHOT_BASE_URL": s.URL})
-			_, err := p.Fetch(context.Background(), discoverOne(t, p))
-			e := quota.AsError(err)
-			if e == nil {
-				t.Fatal("no error")
-			}
-			shown := err.Error() + "\n" + e.Detail
-			for i := 3; i+6 <= len(key); i++ {
-				if f := key[i : i+6]; strings.Contains(shown, f) {
-					t.Fatalf("fragment %q of the key in %q", f, shown)
-				}
-			}
-		})
-	}
+		"200 envelope": func(string) (int, string) {
+			return 200, `{"error":{"message":"key ` + key[3:] + ` unknown","type":"x"}}`
+		},
+	}), 6, key[3:])
 }
 
 func TestCredentials(t *testing.T) {
-	tests := []struct {
-		name       string
-		mk         func(provider.Deps) *Provider
-		auth       string
-		configured bool
-		kind       quota.Kind // empty: ErrNotConfigured (or ok when key is set)
-		field      string
-		key        string
-		source     string
-	}{
-		{name: "no file", mk: New, source: `"moonshotai"`},
-		{name: "no file cn", mk: NewCN, source: `"moonshotai-cn"`},
-		{name: "other platform's key", mk: NewCN, auth: `{"moonshotai":{"type":"api","key":"sk-CANARY-a0123456789"}}`, source: `"moonshotai-cn"`},
-		{name: "kimi code key", mk: New, auth: `{"kimi-for-coding":{"type":"api","key":"sk-kimi-CANARY-0123456789"}}`, source: `"moonshotai"`},
-		{name: "key", mk: New, auth: `{"moonshotai":{"type":"api","key":" sk-CANARY-a0123456789 "}}`, configured: true,
-			key: "sk-CANARY-a0123456789", source: `"moonshotai"`},
-		{name: "key cn", mk: NewCN, auth: `{"moonshotai-cn":{"type":"api","key":"sk-CANARY-b0123456789"}}`, configured: true,
-			key: "sk-CANARY-b0123456789", source: `"moonshotai-cn"`},
-		{name: "wrong type", mk: New, auth: `{"moonshotai":{"type":"oauth","access":"x-CANARY"}}`, configured: true,
-			kind: quota.KindFieldMissing, field: "moonshotai.type", source: `"moonshotai"`},
-		{name: "empty key", mk: NewCN, auth: `{"moonshotai-cn":{"type":"api","key":"  "}}`, configured: true,
-			kind: quota.KindFieldMissing, field: "moonshotai-cn.key", source: `"moonshotai-cn"`},
-		{name: "entry not an object", mk: New, auth: `{"moonshotai":"sk-CANARY"}`, configured: true,
-			kind: quota.KindFieldMissing, field: "moonshotai", source: `"moonshotai"`},
-		{name: "file malformed", mk: New, auth: `{"moonshotai":`, configured: true, kind: quota.KindFileMalformed, source: `"moonshotai"`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			p := newProvider(t, tt.mk, tt.auth, nil)
-			info := p.Info()
-			path := p.d.Auth.Paths.OpenCodeAuth()
-			if info.ID != p.id || info.Configured != tt.configured || len(info.Sources) != 1 ||
-				info.Sources[0].Path != path || info.Sources[0].What != tt.source {
-				t.Errorf("info = %+v", info)
-			}
-			ts, err := p.Discover(context.Background())
-			switch {
-			case tt.key != "":
-				if err != nil || len(ts) != 1 || ts[0].Data.(cred).key != tt.key || ts[0].Name != quota.MaskKey(tt.key) {
-					t.Fatalf("targets %+v, error %v", ts, err)
-				}
-			case tt.kind == "":
-				if !errors.Is(err, quota.ErrNotConfigured) || ts != nil {
-					t.Fatalf("error = %v, want not configured", err)
-				}
-			default:
-				e := quota.AsError(err)
-				if e.Kind != tt.kind || e.Field != tt.field || e.Path != path {
-					t.Fatalf("error = %#v", e)
-				}
-			}
-		})
-	}
+	global.Credentials(t, []providertest.CredentialCase{
+		{Name: "no file"},
+		{Name: "no file cn", Platform: &cn},
+		{Name: "other platform's key", Platform: &cn, Auth: `{"moonshotai":{"type":"api","key":"sk-CANARY-a0123456789"}}`},
+		{Name: "kimi code key", Auth: `{"kimi-for-coding":{"type":"api","key":"sk-kimi-CANARY-0123456789"}}`},
+		{Name: "key", Auth: `{"moonshotai":{"type":"api","key":" sk-CANARY-a0123456789 "}}`, Configured: true,
+			Key: "sk-CANARY-a0123456789"},
+		{Name: "key cn", Platform: &cn, Auth: `{"moonshotai-cn":{"type":"api","key":"sk-CANARY-b0123456789"}}`, Configured: true,
+			Key: "sk-CANARY-b0123456789"},
+		{Name: "wrong type", Auth: `{"moonshotai":{"type":"oauth","access":"x-CANARY"}}`, Configured: true,
+			Kind: quota.KindFieldMissing, Field: "moonshotai.type"},
+		{Name: "empty key", Platform: &cn, Auth: `{"moonshotai-cn":{"type":"api","key":"  "}}`, Configured: true,
+			Kind: quota.KindFieldMissing, Field: "moonshotai-cn.key"},
+		{Name: "entry not an object", Auth: `{"moonshotai":"sk-CANARY"}`, Configured: true,
+			Kind: quota.KindFieldMissing, Field: "moonshotai"},
+		{Name: "file malformed", Auth: `{"moonshotai":`, Configured: true, Kind: quota.KindFileMalformed},
+	}, func(tg quota.Target) string { return tg.Data.(cred).key })
 }
 
 // Without a key nothing is requested: Discover fails before any Fetch.
 func TestNoRequestWithoutCredentials(t *testing.T) {
-	for _, pl := range platforms {
-		s := newServer(t, 200, "balance_docs.json")
-		p := newProvider(t, pl.new, `{"openai":{"type":"oauth","access":"x"}}`, map[string]string{pl.env: s.URL})
-		if _, err := p.Discover(context.Background()); !errors.Is(err, quota.ErrNotConfigured) {
-			t.Fatalf("%s: error = %v", pl.id, err)
-		}
-		if p.Info().Configured {
-			t.Errorf("%s: configured without a key", pl.id)
-		}
-		if n := s.hits.Load(); n != 0 {
-			t.Errorf("%s: %d requests", pl.id, n)
-		}
+	for _, pl := range []providertest.Platform{global, cn} {
+		pl.NoRequestWithoutCredentials(t, newServer(t, 200, "balance_docs.json"))
 	}
 }
 
 func TestFetchForeignTarget(t *testing.T) {
-	p := newProvider(t, New, "", nil)
-	if _, err := p.Fetch(context.Background(), quota.Target{Key: "x"}); quota.KindOf(err) != quota.KindInternal {
-		t.Errorf("error = %v", err)
-	}
+	providertest.ForeignTarget(t, newProvider(t, New, "", nil))
 }
 
 // TestConcurrentFetch runs under -race: one provider serves many reports.
 func TestConcurrentFetch(t *testing.T) {
 	s := newServer(t, 200, "balance_cn_codexbar.json")
-	p := newProvider(t, NewCN, authJSON(t, defaultAuth), map[string]string{"MYSTATUS_MOONSHOTCN_BASE_URL": s.URL})
-	var wg sync.WaitGroup
-	errs := make(chan error, 8)
-	for range 8 {
-		wg.Go(func() {
-			ts, err := p.Discover(context.Background())
-			if err == nil {
-				_, err = p.Fetch(context.Background(), ts[0])
-			}
-			errs <- err
-		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Error(err)
-		}
-	}
-	if n := s.hits.Load(); n != 8 {
+	providertest.Concurrently(t, newProvider(t, NewCN, providertest.AuthJSON(t, defaultAuth), map[string]string{"MYSTATUS_MOONSHOTCN_BASE_URL": s.URL}), 8)
+	if n := s.Hits(); n != 8 {
 		t.Errorf("%d requests, want 8", n)
 	}
 }
@@ -379,18 +201,7 @@ func TestConcurrentFetch(t *testing.T) {
 // A non-2xx body nested past the depth limit is classified by its status,
 // never handed to the recursive JSON parser.
 func TestDeepErrorBody(t *testing.T) {
-	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(401)
-		w.Write([]byte(`{"error":{"type":"invalid_authentication_error"},"x":` + strings.Repeat("[", 100000)))
-	}))
-	defer s.Close()
-	p := newProvider(t, New, authJSON(t, defaultAuth), map[string]string{"MYSTATUS_MOONSHOT_BASE_URL": s.URL})
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	_, err := p.Fetch(ctx, discoverOne(t, p))
-	if e := quota.AsError(err); e == nil || e.Kind != quota.KindUnauthorized || e.Code != "" {
-		t.Fatalf("error = %#v", e)
-	}
+	global.DeepErrorBody(t, providertest.AuthJSON(t, defaultAuth), `{"error":{"type":"invalid_authentication_error"},"x":`)
 }
 
 func TestDescribe(t *testing.T) {
@@ -424,7 +235,7 @@ func TestDemo(t *testing.T) {
 			if len(dm.AuthEntries) != 1 || !strings.Contains(entry["key"].(string), "CANARY") {
 				t.Errorf("entries %v", dm.AuthEntries)
 			}
-			p := newProvider(t, pl.new, authJSON(t, dm.AuthEntries), map[string]string{pl.env: srv.URL})
+			p := newProvider(t, pl.new, providertest.AuthJSON(t, dm.AuthEntries), map[string]string{pl.env: srv.URL})
 			a, err := p.Fetch(context.Background(), discoverOne(t, p))
 			if err != nil {
 				t.Fatal(err)
@@ -434,7 +245,7 @@ func TestDemo(t *testing.T) {
 				t.Errorf("account = %s", show(a))
 			}
 			// A wrong key is refused as the real API does.
-			p = newProvider(t, pl.new, authJSON(t, defaultAuth), map[string]string{pl.env: srv.URL})
+			p = newProvider(t, pl.new, providertest.AuthJSON(t, defaultAuth), map[string]string{pl.env: srv.URL})
 			if _, err := p.Fetch(context.Background(), discoverOne(t, p)); quota.KindOf(err) != quota.KindUnauthorized {
 				t.Errorf("error = %v", err)
 			}

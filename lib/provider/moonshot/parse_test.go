@@ -8,17 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mystatus/mystatus/internal/providertest"
 	"github.com/mystatus/mystatus/lib/quota"
 )
-
-func readFixture(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
 func usd(minor int64) *quota.Money { return &quota.Money{Minor: minor, Decimals: 2, Currency: "USD"} }
 
@@ -56,7 +48,7 @@ func TestParseBalance(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			got, err := parseBalance(readFixture(t, tt.file), "USD")
+			got, err := parseBalance(providertest.Fixture(t, tt.file), "USD")
 			if tt.kind != "" {
 				e := quota.AsError(err)
 				if e == nil || e.Kind != tt.kind || e.Code != tt.code || !reflect.DeepEqual(got, quota.Account{}) {

@@ -2,20 +2,14 @@ package openrouter
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/mystatus/mystatus/internal/providertest"
 	"github.com/mystatus/mystatus/lib/auth"
-	"github.com/mystatus/mystatus/lib/httpx"
 	"github.com/mystatus/mystatus/lib/provider"
 	"github.com/mystatus/mystatus/lib/quota"
 )
@@ -23,43 +17,21 @@ import (
 // testKey is fake; every secret contains CANARY so leaks are greppable.
 const testKey = "sk-or-v1-CANARY-test-0123456789abcdef"
 
-func authJSON(t testing.TB, entries map[string]any) string {
-	t.Helper()
-	b, err := json.Marshal(entries)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
 var defaultAuth = map[string]any{
-	"openrouter": map[string]any{"type": "api", "key": testKey},
+	"openrouter": providertest.APIKey(testKey),
 	"openai":     map[string]any{"type": "oauth", "access": "at-CANARY"},
 }
 
-// newProvider writes authFile (if not empty) under a temporary data
-// directory and builds the platform with settings from env.
+var platform = providertest.Platform{
+	ID: ID, AuthKey: "openrouter", Env: "MYSTATUS_OPENROUTER_BASE_URL",
+	New: func(d provider.Deps) quota.Provider { return New(d) },
+}
+
+// newProvider writes authFile (if not empty) under a temporary HOME and
+// builds the platform with settings from env.
 func newProvider(t testing.TB, authFile string, env map[string]string) *Provider {
 	t.Helper()
-	dir := t.TempDir()
-	if authFile != "" {
-		if err := os.MkdirAll(filepath.Join(dir, "opencode"), 0o700); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, "opencode", "auth.json"), []byte(authFile), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	client := httpx.New(5 * time.Second)
-	client.Now = func() time.Time { return now }
-	// Retries happen at once: no test waits on the wall clock.
-	client.Sleep = func(ctx context.Context, _ time.Duration) bool { return ctx.Err() == nil }
-	return New(provider.Deps{
-		HTTP:     client,
-		Auth:     auth.NewStore(auth.Paths{Home: dir, XDGData: dir, XDGConfig: dir}),
-		Settings: provider.Settings{Getenv: func(k string) string { return env[k] }},
-		Now:      func() time.Time { return now },
-	})
+	return platform.Build(t, authFile, env).(*Provider)
 }
 
 // reply is one endpoint's canned answer.
@@ -68,57 +40,27 @@ type reply struct {
 	fixture string
 }
 
-// server answers /api/v1/key and /api/v1/credits, recording the paths
-// asked and the last Authorization header.
-type server struct {
-	*httptest.Server
-	hits atomic.Int32
-	mu   sync.Mutex
-	auth string
-}
-
-func newServer(t testing.TB, key, credits reply) *server {
+// newServer answers /api/v1/key and /api/v1/credits.
+func newServer(t testing.TB, key, credits reply) *providertest.Server {
 	t.Helper()
-	bodies := map[string][]byte{"/api/v1/key": readFixture(t, key.fixture), "/api/v1/credits": readFixture(t, credits.fixture)}
-	status := map[string]int{"/api/v1/key": key.status, "/api/v1/credits": credits.status}
-	s := &server{}
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.hits.Add(1)
-		s.mu.Lock()
-		s.auth = r.Header.Get("Authorization")
-		s.mu.Unlock()
-		b, ok := bodies[r.URL.Path]
-		if !ok || r.Method != http.MethodGet {
-			http.NotFound(w, r)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(status[r.URL.Path])
-		w.Write(b)
-	}))
-	t.Cleanup(s.Close)
-	return s
+	return providertest.NewServer(t, map[string]providertest.Reply{
+		"/api/v1/key":     {Status: key.status, File: key.fixture},
+		"/api/v1/credits": {Status: credits.status, File: credits.fixture},
+	})
 }
 
-func env(s *server) map[string]string {
+func env(s *providertest.Server) map[string]string {
 	return map[string]string{"MYSTATUS_OPENROUTER_BASE_URL": s.URL + "/api/"}
 }
 
 func discoverOne(t *testing.T, p *Provider) quota.Target {
 	t.Helper()
-	ts, err := p.Discover(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(ts) != 1 {
-		t.Fatalf("got %d targets, want 1", len(ts))
-	}
-	return ts[0]
+	return providertest.DiscoverOne(t, p)
 }
 
 func TestFetch(t *testing.T) {
 	s := newServer(t, reply{200, "key_docs_monthly.json"}, reply{200, "credits_docs.json"})
-	p := newProvider(t, authJSON(t, defaultAuth), env(s))
+	p := newProvider(t, providertest.AuthJSON(t, defaultAuth), env(s))
 	tg := discoverOne(t, p)
 	if tg.Name != quota.MaskKey(testKey) || !strings.HasPrefix(tg.Key, "openrouter:") || strings.Contains(tg.Key+tg.Name, "CANARY") {
 		t.Errorf("target = %+v", tg)
@@ -131,10 +73,10 @@ func TestFetch(t *testing.T) {
 		a.Windows[1].Money.Balance.Minor != 7475 || len(a.Facts) != 1 || a.Facts[0].ID != FactKeyExpires {
 		t.Errorf("account = %s", show(a))
 	}
-	if s.auth != "Bearer "+testKey {
-		t.Errorf("Authorization = %q", s.auth)
+	if got := s.Header("Authorization"); got != "Bearer "+testKey {
+		t.Errorf("Authorization = %q", got)
 	}
-	if n := s.hits.Load(); n != 2 {
+	if n := s.Hits(); n != 2 {
 		t.Errorf("%d requests, want 2", n)
 	}
 }
@@ -156,7 +98,7 @@ func TestCreditsUnavailable(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newServer(t, reply{200, "key_monthly_codexbar.json"}, tt.rep)
-			p := newProvider(t, authJSON(t, defaultAuth), env(s))
+			p := newProvider(t, providertest.AuthJSON(t, defaultAuth), env(s))
 			a, err := p.Fetch(context.Background(), discoverOne(t, p))
 			if err != nil {
 				t.Fatal(err)
@@ -172,7 +114,7 @@ func TestCreditsUnavailable(t *testing.T) {
 // note: nothing is missing.
 func TestNoCreditsEver(t *testing.T) {
 	s := newServer(t, reply{200, "key_free_openusage.json"}, reply{200, "credits_empty.json"})
-	p := newProvider(t, authJSON(t, defaultAuth), env(s))
+	p := newProvider(t, providertest.AuthJSON(t, defaultAuth), env(s))
 	a, err := p.Fetch(context.Background(), discoverOne(t, p))
 	if err != nil || len(a.Windows) != 1 || a.Windows[0].NameID != NameKeySpend || a.Facts != nil {
 		t.Fatalf("account %s, error %v", show(a), err)
@@ -180,53 +122,33 @@ func TestNoCreditsEver(t *testing.T) {
 }
 
 func TestFetchErrors(t *testing.T) {
-	tests := []struct {
-		name string
-		key  reply
-		kind quota.Kind
-		code string
-	}{
-		{"401 user not found", reply{401, "err_401_user_not_found.json"}, quota.KindUnauthorized, ""},
-		{"401 missing auth", reply{401, "err_401_missing_auth.json"}, quota.KindUnauthorized, ""},
-		{"403", reply{403, "err_403_management_only.json"}, quota.KindForbidden, ""},
-		{"429", reply{429, "err_429_rate_limit.json"}, quota.KindRateLimited, ""},
-		{"402", reply{402, "err_500_server.json"}, quota.KindQuotaExhausted, ""},
-		{"500", reply{500, "err_500_server.json"}, quota.KindServerError, ""},
-		{"502 HTML", reply{502, "html.html"}, quota.KindServerError, ""},
-		{"200 HTML", reply{200, "html.html"}, quota.KindMalformed, ""},
-		{"200 with 401 body", reply{200, "err_401_user_not_found.json"}, quota.KindUnauthorized, "401"},
-		{"404", reply{404, "html.html"}, quota.KindNotFound, ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			s := newServer(t, tt.key, reply{200, "credits_docs.json"})
-			p := newProvider(t, authJSON(t, defaultAuth), env(s))
-			a, err := p.Fetch(context.Background(), discoverOne(t, p))
-			e := quota.AsError(err)
-			if e == nil || e.Kind != tt.kind || e.Code != tt.code {
-				t.Fatalf("error = %#v, want kind %s code %q", e, tt.kind, tt.code)
-			}
-			if a.Windows != nil {
-				t.Errorf("windows with an error: %s", show(a))
-			}
-			if !strings.HasSuffix(e.URL, "/api/v1/key") || e.Status != tt.key.status {
-				t.Errorf("url %q status %d", e.URL, e.Status)
-			}
-			if strings.Contains(err.Error(), "CANARY") {
-				t.Errorf("secret in error: %v", err)
-			}
-			// The key failed: the balance is not asked for.
-			if n := s.hits.Load(); n != 1 && tt.key.status < 429 {
-				t.Errorf("%d requests", n)
-			}
-		})
-	}
+	providertest.FetchErrors(t, "/api/v1/key", []providertest.ErrorCase{
+		providertest.Fails("401 user not found", 401, "err_401_user_not_found.json", quota.KindUnauthorized, ""),
+		providertest.Fails("401 missing auth", 401, "err_401_missing_auth.json", quota.KindUnauthorized, ""),
+		providertest.Fails("403", 403, "err_403_management_only.json", quota.KindForbidden, ""),
+		providertest.Fails("429", 429, "err_429_rate_limit.json", quota.KindRateLimited, ""),
+		providertest.Fails("402", 402, "err_500_server.json", quota.KindQuotaExhausted, ""),
+		providertest.Fails("500", 500, "err_500_server.json", quota.KindServerError, ""),
+		providertest.Fails("502 HTML", 502, "html.html", quota.KindServerError, ""),
+		providertest.Fails("200 HTML", 200, "html.html", quota.KindMalformed, ""),
+		providertest.Fails("200 with 401 body", 200, "err_401_user_not_found.json", quota.KindUnauthorized, "401"),
+		providertest.Fails("404", 404, "html.html", quota.KindNotFound, ""),
+	}, func(t *testing.T, c providertest.ErrorCase) (quota.Account, error) {
+		s := newServer(t, reply{c.Status, c.File}, reply{200, "credits_docs.json"})
+		p := newProvider(t, providertest.AuthJSON(t, defaultAuth), env(s))
+		a, err := p.Fetch(context.Background(), discoverOne(t, p))
+		// The key failed: the balance is not asked for.
+		if n := s.Hits(); n != 1 && c.Status < 429 {
+			t.Errorf("%d requests", n)
+		}
+		return a, err
+	})
 }
 
 // OpenRouter's message is the detail of a classified error.
 func TestErrorDetail(t *testing.T) {
 	s := newServer(t, reply{401, "err_401_user_not_found.json"}, reply{200, "credits_docs.json"})
-	p := newProvider(t, authJSON(t, defaultAuth), env(s))
+	p := newProvider(t, providertest.AuthJSON(t, defaultAuth), env(s))
 	_, err := p.Fetch(context.Background(), discoverOne(t, p))
 	if e := quota.AsError(err); e == nil || e.Detail != "User not found." {
 		t.Fatalf("error = %#v", e)
@@ -244,116 +166,41 @@ func TestDefaultBaseURL(t *testing.T) {
 }
 
 func TestBaseURLErrors(t *testing.T) {
-	for _, base := range []string{"http://127.0.0.1:1/api/v1/key", "openrouter.ai"} {
-		t.Run(base, func(t *testing.T) {
-			p := newProvider(t, authJSON(t, defaultAuth), map[string]string{"MYSTATUS_OPENROUTER_BASE_URL": base})
-			_, err := p.Fetch(context.Background(), discoverOne(t, p))
-			if e := quota.AsError(err); e == nil || e.Kind != quota.KindBadConfig || e.Field != "MYSTATUS_OPENROUTER_BASE_URL" {
-				t.Fatalf("error = %#v", e)
-			}
-		})
-	}
+	platform.BadBaseURLs(t, providertest.AuthJSON(t, defaultAuth), "http://127.0.0.1:1/api/v1/key", "openrouter.ai")
 }
 
 // An upstream echoing the key in any kind of answer must not get it, or a
 // fragment of it, into the error.
 func TestEchoedKey(t *testing.T) {
 	const key = "sk-or-v1-Zq8WvLp3Rt6YmJxF7QzKNRY94KXvBq2D"
-	bodies := map[string]func() (int, string){
-		"401 envelope": func() (int, string) { return 401, `{"error":{"code":401,"message":"bad key ` + key + `"}}` },
-		"200 envelope": func() (int, string) { return 200, `{"error":{"code":401,"message":"key ` + key[9:] + ` unknown"}}` },
-		"500 text":     func() (int, string) { return 500, "upstream failed for Bearer " + key },
-		"200 garbage":  func() (int, string) { return 200, strings.Repeat("x", 110) + " " + key + " <html>" },
-	}
-	for name, body := range bodies {
-		t.Run(name, func(t *testing.T) {
-			s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				status, b := body()
-				w.WriteHeader(status)
-				w.Write([]byte(b))
-			}))
-			defer s.Close()
-			p := newProvider(t, authJSON(t, map[string]any{"openrouter": map[string]any{"type": "api", "key": key}}),
-				map[string]string{"MYSTATUS_OPENROUTER_BASE_URL": s.URL})
-			_, err := p.Fetch(context.Background(), discoverOne(t, p))
-			e := quota.AsError(err)
-			if e == nil {
-				t.Fatal("no error")
-			}
-			shown := err.Error() + "\n" + e.Detail
-			for i := 9; i+6 <= len(key); i++ {
-				if f := key[i : i+6]; strings.Contains(shown, f) {
-					t.Fatalf("fragment %q of the key in %q", f, shown)
-				}
-			}
-		})
-	}
+	platform.EchoedKey(t, key, providertest.Echoes(key, map[string]providertest.Echo{
+		"401 envelope": func(string) (int, string) { return 401, `{"error":{"code":401,"message":"bad key ` + key + `"}}` },
+		"200 envelope": func(string) (int, string) {
+			return 200, `{"error":{"code":401,"message":"key ` + key[9:] + ` unknown"}}`
+		},
+	}), 6, key[9:])
 }
 
 func TestCredentials(t *testing.T) {
-	tests := []struct {
-		name       string
-		auth       string
-		configured bool
-		kind       quota.Kind // empty: ErrNotConfigured (or ok when key is set)
-		field      string
-		key        string
-	}{
-		{name: "no file"},
-		{name: "no key", auth: `{"openai":{"type":"oauth","access":"x-CANARY"}}`},
-		{name: "key", auth: `{"openrouter":{"type":"api","key":" sk-or-v1-CANARY-a0123456789 "}}`, configured: true, key: "sk-or-v1-CANARY-a0123456789"},
-		{name: "wrong type", auth: `{"openrouter":{"type":"oauth","access":"x-CANARY"}}`, configured: true,
-			kind: quota.KindFieldMissing, field: "openrouter.type"},
-		{name: "empty key", auth: `{"openrouter":{"type":"api","key":"  "}}`, configured: true,
-			kind: quota.KindFieldMissing, field: "openrouter.key"},
-		{name: "file malformed", auth: `{"openrouter":`, configured: true, kind: quota.KindFileMalformed},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			p := newProvider(t, tt.auth, nil)
-			info := p.Info()
-			path := p.d.Auth.Paths.OpenCodeAuth()
-			if info.ID != ID || info.Configured != tt.configured || len(info.Sources) != 1 ||
-				info.Sources[0].Path != path || info.Sources[0].What != `"openrouter"` {
-				t.Errorf("info = %+v", info)
-			}
-			ts, err := p.Discover(context.Background())
-			switch {
-			case tt.key != "":
-				if err != nil || len(ts) != 1 || ts[0].Data.(cred).key != tt.key || ts[0].Name != quota.MaskKey(tt.key) {
-					t.Fatalf("targets %+v, error %v", ts, err)
-				}
-			case tt.kind == "":
-				if !errors.Is(err, quota.ErrNotConfigured) || ts != nil {
-					t.Fatalf("error = %v, want not configured", err)
-				}
-			default:
-				e := quota.AsError(err)
-				if e.Kind != tt.kind || e.Field != tt.field || e.Path != path {
-					t.Fatalf("error = %#v", e)
-				}
-			}
-		})
-	}
+	platform.Credentials(t, []providertest.CredentialCase{
+		{Name: "no file"},
+		{Name: "no key", Auth: `{"openai":{"type":"oauth","access":"x-CANARY"}}`},
+		{Name: "key", Auth: `{"openrouter":{"type":"api","key":" sk-or-v1-CANARY-a0123456789 "}}`, Configured: true, Key: "sk-or-v1-CANARY-a0123456789"},
+		{Name: "wrong type", Auth: `{"openrouter":{"type":"oauth","access":"x-CANARY"}}`, Configured: true,
+			Kind: quota.KindFieldMissing, Field: "openrouter.type"},
+		{Name: "empty key", Auth: `{"openrouter":{"type":"api","key":"  "}}`, Configured: true,
+			Kind: quota.KindFieldMissing, Field: "openrouter.key"},
+		{Name: "file malformed", Auth: `{"openrouter":`, Configured: true, Kind: quota.KindFileMalformed},
+	}, func(tg quota.Target) string { return tg.Data.(cred).key })
 }
 
 // Without a key nothing is requested: Discover fails before any Fetch.
 func TestNoRequestWithoutCredentials(t *testing.T) {
-	s := newServer(t, reply{200, "key_docs_monthly.json"}, reply{200, "credits_docs.json"})
-	p := newProvider(t, `{"openai":{"type":"oauth","access":"x"}}`, env(s))
-	if _, err := p.Discover(context.Background()); !errors.Is(err, quota.ErrNotConfigured) {
-		t.Fatalf("error = %v", err)
-	}
-	if n := s.hits.Load(); n != 0 {
-		t.Errorf("%d requests", n)
-	}
+	platform.NoRequestWithoutCredentials(t, newServer(t, reply{200, "key_docs_monthly.json"}, reply{200, "credits_docs.json"}))
 }
 
 func TestFetchForeignTarget(t *testing.T) {
-	p := newProvider(t, "", nil)
-	if _, err := p.Fetch(context.Background(), quota.Target{Key: "x"}); quota.KindOf(err) != quota.KindInternal {
-		t.Errorf("error = %v", err)
-	}
+	providertest.ForeignTarget(t, newProvider(t, "", nil))
 }
 
 // A canceled report fails rather than showing half an account.
@@ -366,10 +213,10 @@ func TestCanceledDuringCredits(t *testing.T) {
 			<-r.Context().Done()
 			return
 		}
-		w.Write(readFixture(t, "key_docs_monthly.json"))
+		w.Write(providertest.Fixture(t, "key_docs_monthly.json"))
 	}))
 	defer s.Close()
-	p := newProvider(t, authJSON(t, defaultAuth), map[string]string{"MYSTATUS_OPENROUTER_BASE_URL": s.URL})
+	p := newProvider(t, providertest.AuthJSON(t, defaultAuth), map[string]string{"MYSTATUS_OPENROUTER_BASE_URL": s.URL})
 	tg := discoverOne(t, p)
 	done := make(chan error, 1)
 	go func() {
@@ -389,25 +236,7 @@ func TestCanceledDuringCredits(t *testing.T) {
 // TestConcurrentFetch runs under -race: one provider serves many reports.
 func TestConcurrentFetch(t *testing.T) {
 	s := newServer(t, reply{200, "key_docs_monthly.json"}, reply{200, "credits_docs.json"})
-	p := newProvider(t, authJSON(t, defaultAuth), env(s))
-	var wg sync.WaitGroup
-	errs := make(chan error, 8)
-	for range 8 {
-		wg.Go(func() {
-			ts, err := p.Discover(context.Background())
-			if err == nil {
-				_, err = p.Fetch(context.Background(), ts[0])
-			}
-			errs <- err
-		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Error(err)
-		}
-	}
+	providertest.Concurrently(t, newProvider(t, providertest.AuthJSON(t, defaultAuth), env(s)), 8)
 }
 
 func TestDescribe(t *testing.T) {
@@ -435,7 +264,7 @@ func TestDemo(t *testing.T) {
 	if !strings.Contains(entry["key"].(string), "CANARY") {
 		t.Errorf("entry %v", entry)
 	}
-	p := newProvider(t, authJSON(t, dm.AuthEntries), map[string]string{"MYSTATUS_OPENROUTER_BASE_URL": srv.URL})
+	p := newProvider(t, providertest.AuthJSON(t, dm.AuthEntries), map[string]string{"MYSTATUS_OPENROUTER_BASE_URL": srv.URL})
 	a, err := p.Fetch(context.Background(), discoverOne(t, p))
 	if err != nil {
 		t.Fatal(err)
@@ -445,7 +274,7 @@ func TestDemo(t *testing.T) {
 		t.Errorf("account = %s", show(a))
 	}
 	// A wrong key is refused as the real API does.
-	p = newProvider(t, authJSON(t, defaultAuth), map[string]string{"MYSTATUS_OPENROUTER_BASE_URL": srv.URL})
+	p = newProvider(t, providertest.AuthJSON(t, defaultAuth), map[string]string{"MYSTATUS_OPENROUTER_BASE_URL": srv.URL})
 	if _, err := p.Fetch(context.Background(), discoverOne(t, p)); quota.KindOf(err) != quota.KindUnauthorized {
 		t.Errorf("error = %v", err)
 	}

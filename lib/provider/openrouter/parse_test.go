@@ -10,20 +10,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mystatus/mystatus/internal/providertest"
 	"github.com/mystatus/mystatus/lib/quota"
 )
 
 // now is the fixed clock of every test: a Friday.
 var now = time.Date(2026, 1, 30, 12, 0, 0, 0, time.UTC)
-
-func readFixture(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
 // pct and sub compute at run time, as the parser does (constants fold
 // exactly and may differ in the last bit).
@@ -74,7 +66,7 @@ func TestParseKey(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			got, err := parseKey(readFixture(t, tt.file), now)
+			got, err := parseKey(providertest.Fixture(t, tt.file), now)
 			if tt.file == "credits_docs.json" {
 				// A credits body has a data object but no key figures.
 				if err != nil || got.Windows != nil {
@@ -122,7 +114,7 @@ func TestParseCredits(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			got, ok, err := parseCredits(readFixture(t, tt.file))
+			got, ok, err := parseCredits(providertest.Fixture(t, tt.file))
 			if tt.kind != "" {
 				if k := quota.KindOf(err); k != tt.kind || got.Money != nil || ok {
 					t.Fatalf("kind %s (%v), window %+v; want %s", k, err, got, tt.kind)
