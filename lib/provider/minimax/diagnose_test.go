@@ -1,73 +1,19 @@
 package minimax
 
 import (
-	"context"
 	"testing"
-	"time"
 
-	"github.com/mystatus/mystatus/lib/auth"
-	"github.com/mystatus/mystatus/lib/provider"
-	"github.com/mystatus/mystatus/lib/quota"
+	"github.com/mystatus/mystatus/internal/providertest"
 )
-
-// checkup is doctor's side of Diagnose, recording what it is told.
-type checkup struct {
-	d        provider.Deps
-	ok       []string
-	problems []error
-}
-
-func (c *checkup) File(path string) *auth.File {
-	f, err := c.d.Auth.Read(path)
-	if err != nil {
-		return nil
-	}
-	return f
-}
-func (c *checkup) OK(check, account, path, title string) { c.ok = append(c.ok, check) }
-func (c *checkup) Problem(_ provider.Severity, _, _ string, err error) {
-	c.problems = append(c.problems, err)
-}
-func (c *checkup) Reported(quota.Kind, string) bool     { return false }
-func (c *checkup) T(id string, _ map[string]any) string { return id }
-func (c *checkup) When(t time.Time) string              { return t.String() }
-func (c *checkup) In(d time.Duration) string            { return d.String() }
-func (c *checkup) Now() time.Time                       { return now }
-func (c *checkup) Deps() provider.Deps                  { return c.d }
 
 // Diagnose checks the auth.json entry the platform reads, without the
 // network: the one it uses, else its first key.
 func TestDiagnose(t *testing.T) {
-	tests := []struct {
-		name  string
-		mk    ctor
-		auth  string
-		ok    bool
-		field string // of the field_missing problem
-	}{
-		{name: "plan key", mk: NewGlobal, auth: `{"minimax-coding-plan":{"type":"api","key":"sk-cp-CANARY-0123456789"}}`, ok: true},
-		{name: "pay-as-you-go entry", mk: NewChina, auth: `{"minimax-cn":{"type":"api","key":"sk-cp-CANARY-0123456789"}}`, ok: true},
-		{name: "absent", mk: NewGlobal, auth: `{"openai":{"type":"oauth","access":"x"}}`, ok: true},
-		{name: "wrong type", mk: NewGlobal, auth: `{"minimax-coding-plan":{"type":"oauth","access":"x-CANARY"}}`, field: "minimax-coding-plan.type"},
-		{name: "empty key", mk: NewChina, auth: `{"minimax-cn":{"type":"api","key":""}}`, field: "minimax-cn.key"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			p := newProvider(t, tt.mk, tt.auth, nil)
-			c := &checkup{d: p.d}
-			p.Diagnose(context.Background(), c)
-			if tt.ok {
-				if len(c.ok) != 1 || len(c.problems) != 0 {
-					t.Fatalf("ok %v, problems %v", c.ok, c.problems)
-				}
-				return
-			}
-			if len(c.problems) != 1 {
-				t.Fatalf("problems %v", c.problems)
-			}
-			if e := quota.AsError(c.problems[0]); e.Kind != quota.KindFieldMissing || e.Field != tt.field {
-				t.Errorf("problem %#v", e)
-			}
-		})
-	}
+	global.Diagnose(t, []providertest.DiagnoseCase{
+		{Name: "plan key", Auth: `{"minimax-coding-plan":{"type":"api","key":"sk-cp-CANARY-0123456789"}}`, OK: true},
+		{Name: "pay-as-you-go entry", Platform: &china, Auth: `{"minimax-cn":{"type":"api","key":"sk-cp-CANARY-0123456789"}}`, OK: true},
+		{Name: "absent", Auth: `{"openai":{"type":"oauth","access":"x"}}`, OK: true},
+		{Name: "wrong type", Auth: `{"minimax-coding-plan":{"type":"oauth","access":"x-CANARY"}}`, Field: "minimax-coding-plan.type"},
+		{Name: "empty key", Platform: &china, Auth: `{"minimax-cn":{"type":"api","key":""}}`, Field: "minimax-cn.key"},
+	})
 }

@@ -10,20 +10,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mystatus/mystatus/internal/providertest"
 	"github.com/mystatus/mystatus/lib/quota"
 )
 
 // now is the fixed clock of every test.
 var now = time.Date(2026, 1, 30, 12, 0, 0, 0, time.UTC)
-
-func readFixture(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
 func num(v float64) *float64 { return &v }
 
@@ -104,7 +96,7 @@ func TestParseRemains(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			got, err := parseRemains(readFixture(t, tt.file), now, !tt.tokenPlan)
+			got, err := parseRemains(providertest.Fixture(t, tt.file), now, !tt.tokenPlan)
 			if tt.kind != "" {
 				e := quota.AsError(err)
 				if e == nil || e.Kind != tt.kind || e.Code != tt.code || !reflect.DeepEqual(got, quota.Account{}) {
