@@ -1,10 +1,7 @@
 package opencodego
 
 import (
-	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -138,34 +135,16 @@ func TestParseShapes(t *testing.T) {
 	}
 }
 
-// show prints an account.
-func show(a quota.Account) string {
-	s := fmt.Sprintf("limit reached %v", a.LimitReached)
-	for _, w := range a.Windows {
-		s += fmt.Sprintf("\n  %+v", w)
-	}
-	return s
-}
+// show prints an account for a failure message.
+var show = providertest.Show
 
 func FuzzParseUsage(f *testing.F) {
-	files, err := filepath.Glob(filepath.Join("testdata", "*.*"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, name := range files {
-		if b, err := os.ReadFile(name); err == nil {
-			f.Add(b)
-		}
+	for _, b := range providertest.Fixtures(f) {
+		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		a, err := parseUsage(body)
-		if err != nil {
-			if !reflect.DeepEqual(a, quota.Account{}) {
-				t.Fatalf("error %v with a value %+v", err, a)
-			}
-			if k := quota.KindOf(err); k == quota.KindInternal || k == "" {
-				t.Fatalf("unclassified error %v", err)
-			}
+		if providertest.ParseFailed(t, a, err) {
 			return
 		}
 		if len(a.Windows) == 0 || len(a.Windows) > 3 {
