@@ -1,10 +1,7 @@
 package minimax
 
 import (
-	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -212,40 +209,16 @@ func TestPlanName(t *testing.T) {
 	}
 }
 
-// show prints an account with its pointer fields dereferenced.
-func show(a quota.Account) string {
-	deref := func(p *float64) any {
-		if p == nil {
-			return nil
-		}
-		return *p
-	}
-	s := fmt.Sprintf("plan %q", a.Plan)
-	for _, w := range a.Windows {
-		s += fmt.Sprintf("\n  %+v used=%v limit=%v", w, deref(w.Used), deref(w.Limit))
-	}
-	return s
-}
+// show prints an account for a failure message.
+var show = providertest.Show
 
 func FuzzParseRemains(f *testing.F) {
-	files, err := filepath.Glob(filepath.Join("testdata", "*.*"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, name := range files {
-		if b, err := os.ReadFile(name); err == nil {
-			f.Add(b, true)
-		}
+	for _, b := range providertest.Fixtures(f) {
+		f.Add(b, true)
 	}
 	f.Fuzz(func(t *testing.T, body []byte, countsLeft bool) {
 		a, err := parseRemains(body, now, countsLeft)
-		if err != nil {
-			if !reflect.DeepEqual(a, quota.Account{}) {
-				t.Fatalf("error %v with a value %s", err, show(a))
-			}
-			if k := quota.KindOf(err); k == quota.KindInternal || k == "" {
-				t.Fatalf("unclassified error %v", err)
-			}
+		if providertest.ParseFailed(t, a, err) {
 			return
 		}
 		if len(a.Windows) > 2*maxModels || len(a.Plan) > 4*quota.MaxNameLen {

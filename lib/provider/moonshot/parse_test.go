@@ -1,9 +1,6 @@
 package moonshot
 
 import (
-	"fmt"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -130,43 +127,16 @@ func TestParseShapes(t *testing.T) {
 	}
 }
 
-// show prints an account with its money dereferenced.
-func show(a quota.Account) string {
-	m := func(x *quota.Money) any {
-		if x == nil {
-			return nil
-		}
-		return *x
-	}
-	s := ""
-	for _, w := range a.Windows {
-		s += fmt.Sprintf("\n  %s nodata=%v", w.Kind, w.NoData)
-		if w.Money != nil {
-			s += fmt.Sprintf(" available=%v voucher=%v cash=%v", m(w.Money.Balance), m(w.Money.Granted), m(w.Money.ToppedUp))
-		}
-	}
-	return s + fmt.Sprintf("\n  facts %v", a.Facts)
-}
+// show prints an account for a failure message.
+var show = providertest.Show
 
 func FuzzParseBalance(f *testing.F) {
-	files, err := filepath.Glob(filepath.Join("testdata", "*.*"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, name := range files {
-		if b, err := os.ReadFile(name); err == nil {
-			f.Add(b)
-		}
+	for _, b := range providertest.Fixtures(f) {
+		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		a, err := parseBalance(body, "USD")
-		if err != nil {
-			if !reflect.DeepEqual(a, quota.Account{}) {
-				t.Fatalf("error %v with a value %+v", err, a)
-			}
-			if k := quota.KindOf(err); k == quota.KindInternal || k == "" {
-				t.Fatalf("unclassified error %v", err)
-			}
+		if providertest.ParseFailed(t, a, err) {
 			return
 		}
 		if len(a.Windows) != 1 || a.Windows[0].Kind != quota.KindBalance || a.Windows[0].Money == nil {
