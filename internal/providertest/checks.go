@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/mystatus/mystatus/lib/auth"
 	"github.com/mystatus/mystatus/lib/provider"
 	"github.com/mystatus/mystatus/lib/quota"
 )
@@ -353,5 +355,38 @@ func FetchErrors(t *testing.T, path string, cases []ErrorCase, fetch func(t *tes
 				t.Errorf("secret in error: %v", err)
 			}
 		})
+	}
+}
+
+// Demo checks the platform's part of `mystatus demo` (its
+// [provider.Demoer], dated at the platform's clock), served by a loopback
+// server: its setting points the base URL at the mount point, it does not
+// fail on purpose, its AuthKey entry's key is a CANARY, an account read
+// through it passes check, and wrongAuth (an auth.json with another key)
+// is refused as unauthorized, as the real API does.
+func (pl Platform) Demo(t *testing.T, wrongAuth string, check func(t *testing.T, dm provider.Demo, a quota.Account)) {
+	t.Helper()
+	dm, err := pl.New(provider.Deps{}).(provider.Demoer).Demo(pl.now(), auth.Paths{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(dm.Handler)
+	defer srv.Close()
+	if setting := strings.ToLower(strings.TrimPrefix(pl.Env, "MYSTATUS_")); dm.Settings[setting] != "/" || dm.Failing {
+		t.Errorf("settings %v, failing %v", dm.Settings, dm.Failing)
+	}
+	entry, _ := dm.AuthEntries[pl.AuthKey].(map[string]any)
+	if key, _ := entry["key"].(string); !strings.Contains(key, "CANARY") {
+		t.Errorf("entry %v", entry)
+	}
+	p := pl.At(t, AuthJSON(t, dm.AuthEntries), srv.URL)
+	a, err := p.Fetch(context.Background(), DiscoverOne(t, p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(t, dm, a)
+	p = pl.At(t, wrongAuth, srv.URL)
+	if _, err := p.Fetch(context.Background(), DiscoverOne(t, p)); quota.KindOf(err) != quota.KindUnauthorized {
+		t.Errorf("wrong key: error = %v", err)
 	}
 }
