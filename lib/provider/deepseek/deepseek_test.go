@@ -2,12 +2,10 @@ package deepseek
 
 import (
 	"context"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/mystatus/mystatus/internal/providertest"
-	"github.com/mystatus/mystatus/lib/auth"
 	"github.com/mystatus/mystatus/lib/provider"
 	"github.com/mystatus/mystatus/lib/quota"
 )
@@ -171,31 +169,10 @@ func TestDescribe(t *testing.T) {
 // The demo's handler, settings and auth entry make a working account, and
 // its only secret is a canary.
 func TestDemo(t *testing.T) {
-	dm, err := New(provider.Deps{}).Demo(now, auth.Paths{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(dm.Handler)
-	defer srv.Close()
-	if dm.Settings[Setting] != "/" || dm.Failing {
-		t.Errorf("settings %v", dm.Settings)
-	}
-	entry := dm.AuthEntries["deepseek"].(map[string]any)
-	if !strings.Contains(entry["key"].(string), "CANARY") {
-		t.Errorf("entry %v", entry)
-	}
-	p := newProvider(t, providertest.AuthJSON(t, dm.AuthEntries), map[string]string{"MYSTATUS_DEEPSEEK_BASE_URL": srv.URL})
-	a, err := p.Fetch(context.Background(), discoverOne(t, p))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(a.Windows) != 1 || a.Windows[0].Money == nil || a.Windows[0].Money.Balance.Minor != 5744 ||
-		a.Windows[0].Money.Granted.Minor != 1000 || a.Windows[0].Disabled != "" {
-		t.Errorf("account = %s", show(a))
-	}
-	// A wrong key is refused as the real API does.
-	p = newProvider(t, providertest.AuthJSON(t, defaultAuth), map[string]string{"MYSTATUS_DEEPSEEK_BASE_URL": srv.URL})
-	if _, err := p.Fetch(context.Background(), discoverOne(t, p)); quota.KindOf(err) != quota.KindUnauthorized {
-		t.Errorf("error = %v", err)
-	}
+	platform.Demo(t, providertest.AuthJSON(t, defaultAuth), func(t *testing.T, _ provider.Demo, a quota.Account) {
+		if len(a.Windows) != 1 || a.Windows[0].Money == nil || a.Windows[0].Money.Balance.Minor != 5744 ||
+			a.Windows[0].Money.Granted.Minor != 1000 || a.Windows[0].Disabled != "" {
+			t.Errorf("account = %s", show(a))
+		}
+	})
 }

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/mystatus/mystatus/internal/providertest"
-	"github.com/mystatus/mystatus/lib/auth"
 	"github.com/mystatus/mystatus/lib/provider"
 	"github.com/mystatus/mystatus/lib/quota"
 )
@@ -251,31 +250,10 @@ func TestDescribe(t *testing.T) {
 // The demo's handler, settings and auth entry make a working account, and
 // its only secret is a canary.
 func TestDemo(t *testing.T) {
-	dm, err := New(provider.Deps{}).Demo(now, auth.Paths{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(dm.Handler)
-	defer srv.Close()
-	if dm.Settings[Setting] != "/" || dm.Failing {
-		t.Errorf("settings %v", dm.Settings)
-	}
-	entry := dm.AuthEntries["openrouter"].(map[string]any)
-	if !strings.Contains(entry["key"].(string), "CANARY") {
-		t.Errorf("entry %v", entry)
-	}
-	p := newProvider(t, providertest.AuthJSON(t, dm.AuthEntries), map[string]string{"MYSTATUS_OPENROUTER_BASE_URL": srv.URL})
-	a, err := p.Fetch(context.Background(), discoverOne(t, p))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(a.Windows) != 2 || a.Windows[0].UsedPct != 25.5 || !a.Windows[0].ResetAt.After(now) ||
-		len(a.Facts) != 1 || !a.Facts[0].Data["At"].(time.Time).After(now) {
-		t.Errorf("account = %s", show(a))
-	}
-	// A wrong key is refused as the real API does.
-	p = newProvider(t, providertest.AuthJSON(t, defaultAuth), map[string]string{"MYSTATUS_OPENROUTER_BASE_URL": srv.URL})
-	if _, err := p.Fetch(context.Background(), discoverOne(t, p)); quota.KindOf(err) != quota.KindUnauthorized {
-		t.Errorf("error = %v", err)
-	}
+	platform.Demo(t, providertest.AuthJSON(t, defaultAuth), func(t *testing.T, _ provider.Demo, a quota.Account) {
+		if len(a.Windows) != 2 || a.Windows[0].UsedPct != 25.5 || !a.Windows[0].ResetAt.After(now) ||
+			len(a.Facts) != 1 || !a.Facts[0].Data["At"].(time.Time).After(now) {
+			t.Errorf("account = %s", show(a))
+		}
+	})
 }
