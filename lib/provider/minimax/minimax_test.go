@@ -2,12 +2,10 @@ package minimax
 
 import (
 	"context"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/mystatus/mystatus/internal/providertest"
-	"github.com/mystatus/mystatus/lib/auth"
 	"github.com/mystatus/mystatus/lib/provider"
 	"github.com/mystatus/mystatus/lib/quota"
 )
@@ -252,35 +250,14 @@ func TestDescribe(t *testing.T) {
 func TestDemo(t *testing.T) {
 	for name, mk := range platforms {
 		t.Run(name, func(t *testing.T) {
-			p0 := mk(provider.Deps{})
-			dm, err := p0.Demo(now, auth.Paths{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			srv := httptest.NewServer(dm.Handler)
-			defer srv.Close()
-			if dm.Settings[p0.setting] != "/" || dm.Failing {
-				t.Errorf("settings %v", dm.Settings)
-			}
-			entry := dm.AuthEntries[p0.keys[0]].(map[string]any)
-			if !strings.Contains(entry["key"].(string), "CANARY") {
-				t.Errorf("entry %v", entry)
-			}
-			envv := map[string]string{"MYSTATUS_" + strings.ToUpper(p0.setting): srv.URL}
-			p := newProvider(t, mk, providertest.AuthJSON(t, dm.AuthEntries), envv)
-			a, err := p.Fetch(context.Background(), discoverOne(t, p))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(a.Windows) != 3 || *a.Windows[0].Used != 178 || !a.Windows[0].ResetAt.After(now) || !a.Windows[1].ResetAt.After(now) ||
-				a.Windows[0].Period != interval || a.Windows[1].Period != week {
-				t.Errorf("account = %s", show(a))
-			}
-			// A wrong key is refused as the real API does.
-			p = newProvider(t, mk, providertest.AuthJSON(t, map[string]any{p0.keys[0]: map[string]any{"type": "api", "key": "sk-cp-CANARY-wrong0000"}}), envv)
-			if _, err := p.Fetch(context.Background(), discoverOne(t, p)); quota.KindOf(err) != quota.KindUnauthorized {
-				t.Errorf("error = %v", err)
-			}
+			pl := shared(mk)
+			wrong := providertest.AuthJSON(t, map[string]any{pl.AuthKey: providertest.APIKey("sk-cp-CANARY-wrong0000")})
+			pl.Demo(t, wrong, func(t *testing.T, _ provider.Demo, a quota.Account) {
+				if len(a.Windows) != 3 || *a.Windows[0].Used != 178 || !a.Windows[0].ResetAt.After(now) || !a.Windows[1].ResetAt.After(now) ||
+					a.Windows[0].Period != interval || a.Windows[1].Period != week {
+					t.Errorf("account = %s", show(a))
+				}
+			})
 		})
 	}
 }

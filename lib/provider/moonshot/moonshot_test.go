@@ -2,12 +2,10 @@ package moonshot
 
 import (
 	"context"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/mystatus/mystatus/internal/providertest"
-	"github.com/mystatus/mystatus/lib/auth"
 	"github.com/mystatus/mystatus/lib/provider"
 	"github.com/mystatus/mystatus/lib/quota"
 )
@@ -221,34 +219,15 @@ func TestDescribe(t *testing.T) {
 func TestDemo(t *testing.T) {
 	for _, pl := range platforms {
 		t.Run(string(pl.id), func(t *testing.T) {
-			dm, err := pl.new(provider.Deps{}).Demo(now, auth.Paths{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			srv := httptest.NewServer(dm.Handler)
-			defer srv.Close()
-			setting := strings.ToLower(strings.TrimPrefix(pl.env, "MYSTATUS_"))
-			if dm.Settings[setting] != "/" || len(dm.Settings) != 1 || dm.Failing {
-				t.Errorf("settings %v", dm.Settings)
-			}
-			entry := dm.AuthEntries[pl.authKey].(map[string]any)
-			if len(dm.AuthEntries) != 1 || !strings.Contains(entry["key"].(string), "CANARY") {
-				t.Errorf("entries %v", dm.AuthEntries)
-			}
-			p := newProvider(t, pl.new, providertest.AuthJSON(t, dm.AuthEntries), map[string]string{pl.env: srv.URL})
-			a, err := p.Fetch(context.Background(), discoverOne(t, p))
-			if err != nil {
-				t.Fatal(err)
-			}
-			m := a.Windows[0].Money
-			if m.Balance.Currency != pl.currency || (pl.id == IDCN) != (m.ToppedUp.Minor < 0) || (pl.id == IDCN) != (len(a.Facts) == 1) {
-				t.Errorf("account = %s", show(a))
-			}
-			// A wrong key is refused as the real API does.
-			p = newProvider(t, pl.new, providertest.AuthJSON(t, defaultAuth), map[string]string{pl.env: srv.URL})
-			if _, err := p.Fetch(context.Background(), discoverOne(t, p)); quota.KindOf(err) != quota.KindUnauthorized {
-				t.Errorf("error = %v", err)
-			}
+			shared(pl.id, pl.new, pl.authKey, pl.env).Demo(t, providertest.AuthJSON(t, defaultAuth), func(t *testing.T, dm provider.Demo, a quota.Account) {
+				if len(dm.Settings) != 1 || len(dm.AuthEntries) != 1 {
+					t.Errorf("settings %v, entries %v", dm.Settings, dm.AuthEntries)
+				}
+				m := a.Windows[0].Money
+				if m.Balance.Currency != pl.currency || (pl.id == IDCN) != (m.ToppedUp.Minor < 0) || (pl.id == IDCN) != (len(a.Facts) == 1) {
+					t.Errorf("account = %s", show(a))
+				}
+			})
 		})
 	}
 }
