@@ -3,9 +3,11 @@ package providertest
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/mystatus/mystatus/lib/quota"
@@ -56,4 +58,42 @@ func Show(a quota.Account) string {
 		return fmt.Sprintf("%+v", a)
 	}
 	return string(b)
+}
+
+// ParsedAs checks a parse of a hand-written body against what a table
+// case wants: with bad set, a malformed error whose detail names bad;
+// else with kind set, an error of that kind; else no error. A failed
+// parse keeps no windows. It reports whether the parse succeeded as
+// wanted, so the caller compares the value.
+func ParsedAs(t testing.TB, a quota.Account, err error, bad string, kind quota.Kind) bool {
+	t.Helper()
+	switch {
+	case bad != "":
+		e := quota.AsError(err)
+		if e == nil || e.Kind != quota.KindMalformed || !strings.Contains(e.Detail, bad) || a.Windows != nil {
+			t.Fatalf("error = %#v, account %s; want malformed naming %s", e, Show(a), bad)
+		}
+		return false
+	case kind != "":
+		if k := quota.KindOf(err); k != kind || a.Windows != nil {
+			t.Fatalf("kind %s (%v), account %s; want %s", k, err, Show(a), kind)
+		}
+		return false
+	case err != nil:
+		t.Fatal(err)
+	}
+	return true
+}
+
+// SaneWindow fails t when a parsed window has a share outside 0–100 %, a
+// negative period, or a count that is negative or not finite.
+func SaneWindow(t testing.TB, w quota.Window) {
+	t.Helper()
+	bad := math.IsNaN(w.UsedPct) || w.UsedPct < 0 || w.UsedPct > 100 || w.Period < 0
+	for _, p := range []*float64{w.Used, w.Limit} {
+		bad = bad || (p != nil && (math.IsNaN(*p) || math.IsInf(*p, 0) || *p < 0))
+	}
+	if bad {
+		t.Fatalf("bad window %s", Show(quota.Account{Windows: []quota.Window{w}}))
+	}
 }

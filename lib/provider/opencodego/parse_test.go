@@ -1,7 +1,6 @@
 package opencodego
 
 import (
-	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -113,20 +112,7 @@ func TestParseShapes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			a, err := parseUsage([]byte(tt.body))
-			switch {
-			case tt.bad != "":
-				e := quota.AsError(err)
-				if e == nil || e.Kind != quota.KindMalformed || !strings.Contains(e.Detail, tt.bad) || a.Windows != nil {
-					t.Fatalf("error = %#v, account %s; want malformed naming %s", e, show(a), tt.bad)
-				}
-			case tt.kind != "":
-				if k := quota.KindOf(err); k != tt.kind || a.Windows != nil {
-					t.Fatalf("kind %s (%v), account %s; want %s", k, err, show(a), tt.kind)
-				}
-			default:
-				if err != nil {
-					t.Fatal(err)
-				}
+			if providertest.ParsedAs(t, a, err, tt.bad, tt.kind) {
 				if !reflect.DeepEqual(a.Windows, tt.want) || a.LimitReached != tt.limited {
 					t.Errorf("account = %s, want %+v", show(a), tt.want)
 				}
@@ -151,8 +137,9 @@ func FuzzParseUsage(f *testing.F) {
 			t.Fatalf("%d windows", len(a.Windows))
 		}
 		for _, w := range a.Windows {
-			if math.IsNaN(w.UsedPct) || w.UsedPct < 0 || w.UsedPct > 100 || w.Period <= 0 {
-				t.Fatalf("bad window %+v", w)
+			providertest.SaneWindow(t, w)
+			if w.Period == 0 {
+				t.Fatalf("window without a period %+v", w)
 			}
 		}
 	})
