@@ -111,20 +111,7 @@ func TestParseShapes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			a, err := parseBalance([]byte(tt.body))
-			switch {
-			case tt.bad != "":
-				e := quota.AsError(err)
-				if e == nil || e.Kind != quota.KindMalformed || !strings.Contains(e.Detail, tt.bad) || a.Windows != nil {
-					t.Fatalf("error = %#v, account %s; want malformed naming %s", e, show(a), tt.bad)
-				}
-			case tt.kind != "":
-				if k := quota.KindOf(err); k != tt.kind || a.Windows != nil {
-					t.Fatalf("kind %s (%v), account %s; want %s", k, err, show(a), tt.kind)
-				}
-			default:
-				if err != nil {
-					t.Fatal(err)
-				}
+			if providertest.ParsedAs(t, a, err, tt.bad, tt.kind) {
 				if !reflect.DeepEqual(a.Windows, tt.want) {
 					t.Errorf("windows =%s\nwant%s", show(a), show(quota.Account{Windows: tt.want}))
 				}
