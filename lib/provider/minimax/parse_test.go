@@ -1,7 +1,6 @@
 package minimax
 
 import (
-	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -173,20 +172,7 @@ func TestParseShapes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			a, err := parseRemains([]byte(tt.body), now, true)
-			switch {
-			case tt.bad != "":
-				e := quota.AsError(err)
-				if e == nil || e.Kind != quota.KindMalformed || !strings.Contains(e.Detail, tt.bad) || a.Windows != nil {
-					t.Fatalf("error = %#v, account %s; want malformed naming %s", e, show(a), tt.bad)
-				}
-			case tt.kind != "":
-				if k := quota.KindOf(err); k != tt.kind || a.Windows != nil {
-					t.Fatalf("kind %s (%v), account %s; want %s", k, err, show(a), tt.kind)
-				}
-			default:
-				if err != nil {
-					t.Fatal(err)
-				}
+			if providertest.ParsedAs(t, a, err, tt.bad, tt.kind) {
 				if !reflect.DeepEqual(a.Windows, tt.want) {
 					t.Errorf("windows = %s\nwant %s", show(a), show(quota.Account{Windows: tt.want}))
 				}
@@ -225,12 +211,9 @@ func FuzzParseRemains(f *testing.F) {
 			t.Fatalf("account %s", show(a))
 		}
 		for _, w := range a.Windows {
-			bad := math.IsNaN(w.UsedPct) || w.UsedPct < 0 || w.UsedPct > 100 || w.Period <= 0 || w.Period > maxSpan || w.Name == "" ||
-				(!w.ResetAt.IsZero() && (w.ResetAt.Before(now) || w.ResetAt.Sub(now) > maxSpan))
-			for _, p := range []*float64{w.Used, w.Limit} {
-				bad = bad || (p != nil && (math.IsNaN(*p) || math.IsInf(*p, 0) || *p < 0))
-			}
-			if bad {
+			providertest.SaneWindow(t, w)
+			if w.Period == 0 || w.Period > maxSpan || w.Name == "" ||
+				(!w.ResetAt.IsZero() && (w.ResetAt.Before(now) || w.ResetAt.Sub(now) > maxSpan)) {
 				t.Fatalf("bad window %+v", w)
 			}
 		}

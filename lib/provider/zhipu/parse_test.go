@@ -1,7 +1,6 @@
 package zhipu
 
 import (
-	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -191,13 +190,7 @@ func FuzzParseLimits(f *testing.F) {
 			return
 		}
 		for _, w := range a.Windows {
-			bad := math.IsNaN(w.UsedPct) || w.UsedPct < 0 || w.UsedPct > 100 || w.Period < 0
-			for _, p := range []*float64{w.Used, w.Limit} {
-				bad = bad || (p != nil && (math.IsNaN(*p) || math.IsInf(*p, 0) || *p < 0))
-			}
-			if bad {
-				t.Fatalf("bad window %+v", w)
-			}
+			providertest.SaneWindow(t, w)
 		}
 	})
 }
