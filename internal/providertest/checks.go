@@ -390,3 +390,19 @@ func (pl Platform) Demo(t *testing.T, wrongAuth string, check func(t *testing.T,
 		t.Errorf("wrong key: error = %v", err)
 	}
 }
+
+// FetchOne discovers p's one target, checks it (named by the masked key,
+// keyed by the platform id, no secret in either) and fetches its account,
+// which must not fail.
+func FetchOne(t testing.TB, p quota.Provider, key string) (quota.Target, quota.Account) {
+	t.Helper()
+	tg := DiscoverOne(t, p)
+	if tg.Name != quota.MaskKey(key) || !strings.HasPrefix(tg.Key, string(p.ID())+":") || strings.Contains(tg.Key+tg.Name, "CANARY") {
+		t.Errorf("target = %+v", tg)
+	}
+	a, err := p.Fetch(context.Background(), tg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tg, a
+}
