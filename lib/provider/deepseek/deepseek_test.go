@@ -2,7 +2,6 @@ package deepseek
 
 import (
 	"context"
-	"strings"
 	"testing"
 
 	"github.com/mystatus/mystatus/internal/providertest"
@@ -43,22 +42,10 @@ func env(s *providertest.Server) map[string]string {
 	return map[string]string{"MYSTATUS_DEEPSEEK_BASE_URL": s.URL + "/"}
 }
 
-func discoverOne(t *testing.T, p *Provider) quota.Target {
-	t.Helper()
-	return providertest.DiscoverOne(t, p)
-}
-
 func TestFetch(t *testing.T) {
 	s := newServer(t, 200, "balance_cny_docs.json")
 	p := newProvider(t, providertest.AuthJSON(t, defaultAuth), env(s))
-	tg := discoverOne(t, p)
-	if tg.Name != quota.MaskKey(testKey) || !strings.HasPrefix(tg.Key, "deepseek:") || strings.Contains(tg.Key+tg.Name, "CANARY") {
-		t.Errorf("target = %+v", tg)
-	}
-	a, err := p.Fetch(context.Background(), tg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tg, a := providertest.FetchOne(t, p, testKey)
 	if a.Name != tg.Name || len(a.Windows) != 1 || a.Windows[0].Kind != quota.KindBalance ||
 		*a.Windows[0].Money.Balance != (quota.Money{Minor: 11000, Decimals: 2, Currency: "CNY"}) {
 		t.Errorf("account = %s", show(a))
@@ -100,7 +87,7 @@ func TestFetchErrors(t *testing.T) {
 		providertest.Fails("404", 404, "html.html", quota.KindNotFound, ""),
 	}, func(t *testing.T, c providertest.ErrorCase) (quota.Account, error) {
 		p := newProvider(t, providertest.AuthJSON(t, defaultAuth), env(newServer(t, c.Status, c.File)))
-		return p.Fetch(context.Background(), discoverOne(t, p))
+		return p.Fetch(context.Background(), providertest.DiscoverOne(t, p))
 	})
 }
 

@@ -52,22 +52,10 @@ func env(s *providertest.Server) map[string]string {
 	return map[string]string{"MYSTATUS_OPENROUTER_BASE_URL": s.URL + "/api/"}
 }
 
-func discoverOne(t *testing.T, p *Provider) quota.Target {
-	t.Helper()
-	return providertest.DiscoverOne(t, p)
-}
-
 func TestFetch(t *testing.T) {
 	s := newServer(t, reply{200, "key_docs_monthly.json"}, reply{200, "credits_docs.json"})
 	p := newProvider(t, providertest.AuthJSON(t, defaultAuth), env(s))
-	tg := discoverOne(t, p)
-	if tg.Name != quota.MaskKey(testKey) || !strings.HasPrefix(tg.Key, "openrouter:") || strings.Contains(tg.Key+tg.Name, "CANARY") {
-		t.Errorf("target = %+v", tg)
-	}
-	a, err := p.Fetch(context.Background(), tg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tg, a := providertest.FetchOne(t, p, testKey)
 	if a.Name != tg.Name || len(a.Windows) != 2 || a.Windows[0].NameID != NameKeyLimitMonthly || a.Windows[1].NameID != NameCredits ||
 		a.Windows[1].Money.Balance.Minor != 7475 || len(a.Facts) != 1 || a.Facts[0].ID != FactKeyExpires {
 		t.Errorf("account = %s", show(a))
@@ -98,7 +86,7 @@ func TestCreditsUnavailable(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newServer(t, reply{200, "key_monthly_codexbar.json"}, tt.rep)
 			p := newProvider(t, providertest.AuthJSON(t, defaultAuth), env(s))
-			a, err := p.Fetch(context.Background(), discoverOne(t, p))
+			a, err := p.Fetch(context.Background(), providertest.DiscoverOne(t, p))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -114,7 +102,7 @@ func TestCreditsUnavailable(t *testing.T) {
 func TestNoCreditsEver(t *testing.T) {
 	s := newServer(t, reply{200, "key_free_openusage.json"}, reply{200, "credits_empty.json"})
 	p := newProvider(t, providertest.AuthJSON(t, defaultAuth), env(s))
-	a, err := p.Fetch(context.Background(), discoverOne(t, p))
+	a, err := p.Fetch(context.Background(), providertest.DiscoverOne(t, p))
 	if err != nil || len(a.Windows) != 1 || a.Windows[0].NameID != NameKeySpend || a.Facts != nil {
 		t.Fatalf("account %s, error %v", show(a), err)
 	}
@@ -135,7 +123,7 @@ func TestFetchErrors(t *testing.T) {
 	}, func(t *testing.T, c providertest.ErrorCase) (quota.Account, error) {
 		s := newServer(t, reply{c.Status, c.File}, reply{200, "credits_docs.json"})
 		p := newProvider(t, providertest.AuthJSON(t, defaultAuth), env(s))
-		a, err := p.Fetch(context.Background(), discoverOne(t, p))
+		a, err := p.Fetch(context.Background(), providertest.DiscoverOne(t, p))
 		// The key failed: the balance is not asked for.
 		if n := s.Hits(); n != 1 && c.Status < 429 {
 			t.Errorf("%d requests", n)
@@ -148,7 +136,7 @@ func TestFetchErrors(t *testing.T) {
 func TestErrorDetail(t *testing.T) {
 	s := newServer(t, reply{401, "err_401_user_not_found.json"}, reply{200, "credits_docs.json"})
 	p := newProvider(t, providertest.AuthJSON(t, defaultAuth), env(s))
-	_, err := p.Fetch(context.Background(), discoverOne(t, p))
+	_, err := p.Fetch(context.Background(), providertest.DiscoverOne(t, p))
 	if e := quota.AsError(err); e == nil || e.Detail != "User not found." {
 		t.Fatalf("error = %#v", e)
 	}
@@ -216,7 +204,7 @@ func TestCanceledDuringCredits(t *testing.T) {
 	}))
 	defer s.Close()
 	p := newProvider(t, providertest.AuthJSON(t, defaultAuth), map[string]string{"MYSTATUS_OPENROUTER_BASE_URL": s.URL})
-	tg := discoverOne(t, p)
+	tg := providertest.DiscoverOne(t, p)
 	done := make(chan error, 1)
 	go func() {
 		_, err := p.Fetch(ctx, tg)
