@@ -60,24 +60,12 @@ func withEnv(t *testing.T, mk ctor, authFile string, s *providertest.Server) *Pr
 	return newProvider(t, mk, authFile, map[string]string{shared(mk).Env: s.URL})
 }
 
-func discoverOne(t *testing.T, p *Provider) quota.Target {
-	t.Helper()
-	return providertest.DiscoverOne(t, p)
-}
-
 func TestFetch(t *testing.T) {
 	for name, mk := range platforms {
 		t.Run(name, func(t *testing.T) {
 			s := newServer(t, reply{200, "remains_music_cover_mmx.json"}, reply{})
 			p := withEnv(t, mk, providertest.AuthJSON(t, defaultAuth), s)
-			tg := discoverOne(t, p)
-			if tg.Name != quota.MaskKey(testKey) || !strings.HasPrefix(tg.Key, string(p.id)+":") || strings.Contains(tg.Key+tg.Name, "CANARY") {
-				t.Errorf("target = %+v", tg)
-			}
-			a, err := p.Fetch(context.Background(), tg)
-			if err != nil {
-				t.Fatal(err)
-			}
+			tg, a := providertest.FetchOne(t, p, testKey)
 			if a.Name != tg.Name || len(a.Windows) != 2 || *a.Windows[0].Used != 7 || a.Windows[1].Period != week {
 				t.Errorf("account = %s", show(a))
 			}
@@ -115,7 +103,7 @@ func TestFallbackToTokenPlan(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newServer(t, tt.coding, tt.token)
 			p := withEnv(t, NewChina, providertest.AuthJSON(t, defaultAuth), s)
-			a, err := p.Fetch(context.Background(), discoverOne(t, p))
+			a, err := p.Fetch(context.Background(), providertest.DiscoverOne(t, p))
 			if k := quota.KindOf(err); (tt.kind == "" && err != nil) || (tt.kind != "" && k != tt.kind) {
 				t.Fatalf("error = %v (%s), want %q", err, k, tt.kind)
 			}
@@ -146,7 +134,7 @@ func TestFetchErrors(t *testing.T) {
 	}, func(t *testing.T, c providertest.ErrorCase) (quota.Account, error) {
 		s := newServer(t, reply{c.Status, c.File}, reply{200, "token_plan_normal_codexbar.json"})
 		p := withEnv(t, NewGlobal, providertest.AuthJSON(t, defaultAuth), s)
-		return p.Fetch(context.Background(), discoverOne(t, p))
+		return p.Fetch(context.Background(), providertest.DiscoverOne(t, p))
 	})
 }
 

@@ -59,25 +59,13 @@ func newServer(t testing.TB, status int, fixture string) *providertest.Server {
 	return providertest.Serve(t, "/v1/users/me/balance", status, fixture)
 }
 
-func discoverOne(t *testing.T, p *Provider) quota.Target {
-	t.Helper()
-	return providertest.DiscoverOne(t, p)
-}
-
 // Each platform reads its own entry and reports in its own currency.
 func TestFetch(t *testing.T) {
 	for _, pl := range platforms {
 		t.Run(string(pl.id), func(t *testing.T) {
 			s := newServer(t, 200, "balance_docs.json")
 			p := newProvider(t, pl.new, providertest.AuthJSON(t, defaultAuth), map[string]string{pl.env: s.URL + "/"})
-			tg := discoverOne(t, p)
-			if tg.Name != quota.MaskKey(pl.key) || !strings.HasPrefix(tg.Key, string(pl.id)+":") || strings.Contains(tg.Key+tg.Name, "CANARY") {
-				t.Errorf("target = %+v", tg)
-			}
-			a, err := p.Fetch(context.Background(), tg)
-			if err != nil {
-				t.Fatal(err)
-			}
+			tg, a := providertest.FetchOne(t, p, pl.key)
 			want := quota.Money{Minor: 4959, Decimals: 2, Currency: pl.currency}
 			if a.Name != tg.Name || len(a.Windows) != 1 || a.Windows[0].Kind != quota.KindBalance || *a.Windows[0].Money.Balance != want {
 				t.Errorf("account = %s", show(a))
@@ -96,7 +84,7 @@ func TestFetch(t *testing.T) {
 func TestFetchOverdraft(t *testing.T) {
 	s := newServer(t, 200, "balance_overdraft_xlyra.json")
 	p := newProvider(t, NewCN, providertest.AuthJSON(t, defaultAuth), map[string]string{"MYSTATUS_MOONSHOTCN_BASE_URL": s.URL})
-	a, err := p.Fetch(context.Background(), discoverOne(t, p))
+	a, err := p.Fetch(context.Background(), providertest.DiscoverOne(t, p))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +126,7 @@ func TestFetchErrors(t *testing.T) {
 	}, func(t *testing.T, c providertest.ErrorCase) (quota.Account, error) {
 		s := newServer(t, c.Status, c.File)
 		p := newProvider(t, New, providertest.AuthJSON(t, defaultAuth), map[string]string{"MYSTATUS_MOONSHOT_BASE_URL": s.URL})
-		return p.Fetch(context.Background(), discoverOne(t, p))
+		return p.Fetch(context.Background(), providertest.DiscoverOne(t, p))
 	})
 }
 
