@@ -59,11 +59,6 @@ func newServer(t testing.TB, status int, fixture string) *providertest.Server {
 	return providertest.Serve(t, limitPath, status, fixture)
 }
 
-func discoverOne(t *testing.T, p *Provider) quota.Target {
-	t.Helper()
-	return providertest.DiscoverOne(t, p)
-}
-
 func TestFetch(t *testing.T) {
 	for _, pl := range platforms {
 		t.Run(pl.name, func(t *testing.T) {
@@ -73,15 +68,7 @@ func TestFetch(t *testing.T) {
 			if p.ID() != pl.id {
 				t.Errorf("id = %s", p.ID())
 			}
-			tg := discoverOne(t, p)
-			if tg.Name != quota.MaskKey(pl.key) || !strings.HasPrefix(tg.Key, string(pl.id)+":") ||
-				strings.Contains(tg.Key+tg.Name, "CANARY") {
-				t.Errorf("target = %+v", tg)
-			}
-			a, err := p.Fetch(context.Background(), tg)
-			if err != nil {
-				t.Fatal(err)
-			}
+			tg, a := providertest.FetchOne(t, p, pl.key)
 			if a.Name != tg.Name || a.Plan != "GLM Coding Pro" || len(a.Windows) != 2 {
 				t.Errorf("account = %s", show(a))
 			}
@@ -133,7 +120,7 @@ func TestFetchErrors(t *testing.T) {
 			providertest.FetchErrors(t, limitPath, cases, func(t *testing.T, c providertest.ErrorCase) (quota.Account, error) {
 				s := newServer(t, c.Status, c.File)
 				p := newProvider(t, pl, authJSON(t), map[string]string{pl.env: s.URL})
-				return p.Fetch(context.Background(), discoverOne(t, p))
+				return p.Fetch(context.Background(), providertest.DiscoverOne(t, p))
 			})
 		})
 	}
