@@ -97,3 +97,22 @@ func SaneWindow(t testing.TB, w quota.Window) {
 		t.Fatalf("bad window %s", Show(quota.Account{Windows: []quota.Window{w}}))
 	}
 }
+
+// ParsedFile checks a parse of a recorded answer against what a table
+// case wants: with kind set, an error of that kind and code and no value;
+// else no error. It reports whether the parse succeeded as wanted, so
+// the caller compares the value.
+func ParsedFile(t testing.TB, a quota.Account, err error, kind quota.Kind, code string) bool {
+	t.Helper()
+	if kind != "" {
+		e := quota.AsError(err)
+		if e == nil || e.Kind != kind || e.Code != code || !reflect.DeepEqual(a, quota.Account{}) {
+			t.Fatalf("error = %#v, account %s; want kind %s code %q", e, Show(a), kind, code)
+		}
+		return false
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return true
+}

@@ -56,15 +56,8 @@ func TestParseUsages(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			got, err := parseUsages(providertest.Fixture(t, tt.file))
-			if tt.kind != "" {
-				e := quota.AsError(err)
-				if e == nil || e.Kind != tt.kind || e.Code != tt.code || !reflect.DeepEqual(got, quota.Account{}) {
-					t.Fatalf("error = %#v, account %s; want kind %s code %q", e, show(got), tt.kind, tt.code)
-				}
+			if !providertest.ParsedFile(t, got, err, tt.kind, tt.code) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("account =\n%s\nwant\n%s", show(got), show(tt.want))
