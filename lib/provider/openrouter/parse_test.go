@@ -72,15 +72,8 @@ func TestParseKey(t *testing.T) {
 				}
 				return
 			}
-			if tt.kind != "" {
-				e := quota.AsError(err)
-				if e == nil || e.Kind != tt.kind || e.Code != tt.code || !reflect.DeepEqual(got, quota.Account{}) {
-					t.Fatalf("error = %#v, account %s; want kind %s code %q", e, show(got), tt.kind, tt.code)
-				}
+			if !providertest.ParsedFile(t, got, err, tt.kind, tt.code) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if !reflect.DeepEqual(got.Windows, tt.want) || !reflect.DeepEqual(got.Facts, tt.facts) {
 				t.Errorf("account =\n%s\nwant\n%s", show(got), show(quota.Account{Windows: tt.want, Facts: tt.facts}))
