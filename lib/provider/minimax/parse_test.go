@@ -93,15 +93,8 @@ func TestParseRemains(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			got, err := parseRemains(providertest.Fixture(t, tt.file), now, !tt.tokenPlan)
-			if tt.kind != "" {
-				e := quota.AsError(err)
-				if e == nil || e.Kind != tt.kind || e.Code != tt.code || !reflect.DeepEqual(got, quota.Account{}) {
-					t.Fatalf("error = %#v, account %s; want kind %s code %q", e, show(got), tt.kind, tt.code)
-				}
+			if !providertest.ParsedFile(t, got, err, tt.kind, tt.code) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			want := quota.Account{Plan: tt.plan, Windows: tt.want}
 			if !reflect.DeepEqual(got, want) {

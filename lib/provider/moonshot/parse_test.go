@@ -46,15 +46,8 @@ func TestParseBalance(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			got, err := parseBalance(providertest.Fixture(t, tt.file), "USD")
-			if tt.kind != "" {
-				e := quota.AsError(err)
-				if e == nil || e.Kind != tt.kind || e.Code != tt.code || !reflect.DeepEqual(got, quota.Account{}) {
-					t.Fatalf("error = %#v, account %s; want kind %s code %q", e, show(got), tt.kind, tt.code)
-				}
+			if !providertest.ParsedFile(t, got, err, tt.kind, tt.code) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if !reflect.DeepEqual(got, quota.Account{Windows: tt.want, Facts: tt.facts}) {
 				t.Errorf("account =%s\nwant%s", show(got), show(quota.Account{Windows: tt.want, Facts: tt.facts}))
