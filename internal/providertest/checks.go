@@ -29,6 +29,36 @@ type Platform struct {
 	New func(d provider.Deps) quota.Provider
 	// Clock is the tests' clock ([Now] when zero).
 	Clock time.Time
+	// Path is the endpoint [Platform.Serve] answers; Mount is what the
+	// base URL adds to the loopback server's URL (the part of Path the
+	// platform does not append itself).
+	Path, Mount string
+}
+
+// Serve answers the platform's Path with status and the testdata file.
+func (pl Platform) Serve(t testing.TB, status int, file string) *Server {
+	t.Helper()
+	return Serve(t, pl.Path, status, file)
+}
+
+// EnvFor is the environment pointing the platform's base URL at s.
+func (pl Platform) EnvFor(s *Server) map[string]string {
+	return map[string]string{pl.Env: s.URL + pl.Mount}
+}
+
+// Builder returns [Platform.Build] typed as the platform package's own
+// provider, so its tests can reach unexported fields.
+func Builder[P quota.Provider](pl Platform) func(t testing.TB, authJSON string, env map[string]string) P {
+	return func(t testing.TB, authJSON string, env map[string]string) P {
+		t.Helper()
+		return pl.Build(t, authJSON, env).(P)
+	}
+}
+
+// WithKey is an auth.json holding key under authKey next to another
+// platform's sign-in (which the platform must leave alone).
+func WithKey(authKey, key string) map[string]any {
+	return map[string]any{authKey: APIKey(key), "openai": map[string]any{"type": "oauth", "access": "at-CANARY"}}
 }
 
 // now is the platform's test clock.
