@@ -15,32 +15,20 @@ var now = providertest.Now
 // testKey is fake; every secret contains CANARY so leaks are greppable.
 const testKey = "sk-CANARY-deepseek-0123456789abcdef"
 
-var defaultAuth = map[string]any{
-	"deepseek": providertest.APIKey(testKey),
-	"openai":   map[string]any{"type": "oauth", "access": "at-CANARY"},
-}
+var defaultAuth = providertest.WithKey("deepseek", testKey)
 
 var platform = providertest.Platform{
-	ID: ID, AuthKey: "deepseek", Env: "MYSTATUS_DEEPSEEK_BASE_URL",
+	ID: ID, AuthKey: "deepseek", Env: "MYSTATUS_DEEPSEEK_BASE_URL", Path: "/user/balance", Mount: "/",
 	New: func(d provider.Deps) quota.Provider { return New(d) },
 }
 
 // newProvider writes authFile (if not empty) under a temporary HOME and
 // builds the platform with settings from env.
-func newProvider(t testing.TB, authFile string, env map[string]string) *Provider {
-	t.Helper()
-	return platform.Build(t, authFile, env).(*Provider)
-}
+var newProvider = providertest.Builder[*Provider](platform)
 
-// newServer answers the balance path with status and a fixture.
-func newServer(t testing.TB, status int, fixture string) *providertest.Server {
-	t.Helper()
-	return providertest.Serve(t, "/user/balance", status, fixture)
-}
-
-func env(s *providertest.Server) map[string]string {
-	return map[string]string{"MYSTATUS_DEEPSEEK_BASE_URL": s.URL + "/"}
-}
+// newServer answers the balance path with status and a fixture; env points the
+// platform at it.
+var newServer, env = platform.Serve, platform.EnvFor
 
 func TestFetch(t *testing.T) {
 	s := newServer(t, 200, "balance_cny_docs.json")

@@ -16,22 +16,16 @@ import (
 // testKey is fake; every secret contains CANARY so leaks are greppable.
 const testKey = "sk-or-v1-CANARY-test-0123456789abcdef"
 
-var defaultAuth = map[string]any{
-	"openrouter": providertest.APIKey(testKey),
-	"openai":     map[string]any{"type": "oauth", "access": "at-CANARY"},
-}
+var defaultAuth = providertest.WithKey("openrouter", testKey)
 
 var platform = providertest.Platform{
-	ID: ID, AuthKey: "openrouter", Env: "MYSTATUS_OPENROUTER_BASE_URL",
+	ID: ID, AuthKey: "openrouter", Env: "MYSTATUS_OPENROUTER_BASE_URL", Mount: "/api/",
 	New: func(d provider.Deps) quota.Provider { return New(d) },
 }
 
 // newProvider writes authFile (if not empty) under a temporary HOME and
 // builds the platform with settings from env.
-func newProvider(t testing.TB, authFile string, env map[string]string) *Provider {
-	t.Helper()
-	return platform.Build(t, authFile, env).(*Provider)
-}
+var newProvider = providertest.Builder[*Provider](platform)
 
 // reply is one endpoint's canned answer.
 type reply struct {
@@ -48,9 +42,8 @@ func newServer(t testing.TB, key, credits reply) *providertest.Server {
 	})
 }
 
-func env(s *providertest.Server) map[string]string {
-	return map[string]string{"MYSTATUS_OPENROUTER_BASE_URL": s.URL + "/api/"}
-}
+// env points the platform at s.
+var env = platform.EnvFor
 
 func TestFetch(t *testing.T) {
 	s := newServer(t, reply{200, "key_docs_monthly.json"}, reply{200, "credits_docs.json"})
