@@ -1,5 +1,11 @@
-// Package providertest serves recorded upstream responses to tests of the
-// platform packages and of the whole program. It is imported by tests only.
+// Package providertest is the test support of the platform packages:
+// recorded upstream answers replayed by a loopback [Server], a temporary
+// HOME with an OpenCode auth.json ([Home]), dependencies with a fixed
+// clock and retries that never sleep ([Deps]), a recording doctor
+// ([Checkup]), and the checks every API-key platform runs ([Platform]:
+// credentials, no request without a key, an echoed key never shown, bad
+// base URLs, error answers, the demo). It is imported by tests only
+// (TestImportedByTestsOnly holds that).
 package providertest
 
 import (
