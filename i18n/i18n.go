@@ -17,6 +17,7 @@ import (
 	"unicode"
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
+	"github.com/tidwall/gjson"
 	"golang.org/x/text/language"
 )
 
@@ -50,7 +51,7 @@ var (
 	// asked for: parsing every catalog at start-up would cost more than
 	// the rest of the program's initialisation.
 	englishOnce sync.Once
-	englishFile *goi18n.MessageFile
+	englishMsgs []*goi18n.Message
 	englishIDs  map[string]bool
 	englishErr  error
 )
@@ -64,22 +65,65 @@ func newMatcher() language.Matcher {
 }
 
 // english parses the English catalog once.
-func english() (*goi18n.MessageFile, error) {
+func english() ([]*goi18n.Message, error) {
 	englishOnce.Do(func() {
-		data, err := catalogs.ReadFile("active.en.json")
-		if err == nil {
-			englishFile, err = goi18n.ParseMessageFileBytes(data, "active.en.json", nil)
-		}
-		if err != nil {
-			englishErr = fmt.Errorf("i18n: catalog en: %w", err)
-			return
-		}
-		englishIDs = make(map[string]bool, len(englishFile.Messages))
-		for _, m := range englishFile.Messages {
+		englishMsgs, englishErr = parseCatalog("en")
+		englishIDs = make(map[string]bool, len(englishMsgs))
+		for _, m := range englishMsgs {
 			englishIDs[m.ID] = true
 		}
 	})
-	return englishFile, englishErr
+	return englishMsgs, englishErr
+}
+
+// parseCatalog reads active.<lang>.json (go-i18n's nested JSON format: an
+// object of plural forms per id) into messages. It walks the file with
+// gjson rather than go-i18n's ParseMessageFileBytes, which decodes into
+// generic maps first: the catalogs are parsed on every start (the host's
+// first reply waits on them), and this takes about a third of the time.
+func parseCatalog(lang string) ([]*goi18n.Message, error) {
+	data, err := catalogs.ReadFile("active." + lang + ".json")
+	if err != nil {
+		return nil, fmt.Errorf("i18n: catalog %s: %w", lang, err)
+	}
+	root := gjson.ParseBytes(data)
+	if !root.IsObject() || !gjson.ValidBytes(data) {
+		return nil, fmt.Errorf("i18n: catalog %s: not a JSON object", lang)
+	}
+	var msgs []*goi18n.Message
+	var bad error
+	root.ForEach(func(id, v gjson.Result) bool {
+		if !v.IsObject() {
+			bad = fmt.Errorf("i18n: catalog %s: message %s is not an object of plural forms", lang, id.Str)
+			return false
+		}
+		m := &goi18n.Message{ID: id.Str}
+		v.ForEach(func(form, text gjson.Result) bool {
+			switch form.Str {
+			case "description":
+				m.Description = text.Str
+			case "zero":
+				m.Zero = text.Str
+			case "one":
+				m.One = text.Str
+			case "two":
+				m.Two = text.Str
+			case "few":
+				m.Few = text.Str
+			case "many":
+				m.Many = text.Str
+			case "other":
+				m.Other = text.Str
+			default:
+				bad = fmt.Errorf("i18n: catalog %s: message %s has an unknown form %q", lang, id.Str, form.Str)
+				return false
+			}
+			return true
+		})
+		msgs = append(msgs, m)
+		return bad == nil
+	})
+	return msgs, bad
 }
 
 // bundleFor builds the read-only bundle of one language: English (the
@@ -90,11 +134,15 @@ func bundleFor(lang string) (*goi18n.Bundle, error) {
 	if err != nil {
 		return b, err
 	}
-	if err := b.AddMessages(language.English, en.Messages...); err != nil {
+	if err := b.AddMessages(language.English, en...); err != nil {
 		return b, err
 	}
 	if lang != "en" {
-		if _, err := b.LoadMessageFileFS(catalogs, "active."+lang+".json"); err != nil {
+		msgs, err := parseCatalog(lang)
+		if err != nil {
+			return b, err
+		}
+		if err := b.AddMessages(language.Make(lang), msgs...); err != nil {
 			return b, fmt.Errorf("i18n: catalog %s: %w", lang, err)
 		}
 	}
