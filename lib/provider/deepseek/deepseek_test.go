@@ -105,7 +105,7 @@ func TestCredentials(t *testing.T) {
 		{Name: "entry not an object", Auth: `{"deepseek":"sk-CANARY"}`, Configured: true,
 			Kind: quota.KindFieldMissing, Field: "deepseek"},
 		{Name: "file malformed", Auth: `{"deepseek":`, Configured: true, Kind: quota.KindFileMalformed},
-	}, func(tg quota.Target) string { return tg.Data.(cred).key })
+	}, func(tg quota.Target) string { k, _ := provider.TargetKey(ID, tg); return k })
 }
 
 // Without a key nothing is requested: Discover fails before any Fetch.

@@ -7,7 +7,6 @@ package kimi
 import (
 	"context"
 	"errors"
-	"net/http"
 
 	"github.com/tidwall/gjson"
 
@@ -72,9 +71,6 @@ func (p *Provider) Info() quota.Info {
 	}
 }
 
-// cred is what Fetch needs from a Target.
-type cred struct{ key string }
-
 // key reads the API key from the first auth.json entry of AuthKeys that
 // holds one (see [provider.APIKey]), and the entry it came from.
 func (p *Provider) key() (key, from string, err error) {
@@ -88,38 +84,22 @@ func (p *Provider) Discover(ctx context.Context) ([]quota.Target, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []quota.Target{{
-		Key:  string(ID) + ":" + quota.Fingerprint(k),
-		Name: quota.MaskKey(k),
-		Data: cred{key: k},
-	}}, nil
+	return []quota.Target{provider.KeyTarget(ID, k)}, nil
 }
 
 // Fetch queries the usages endpoint for t.
 func (p *Provider) Fetch(ctx context.Context, t quota.Target) (quota.Account, error) {
-	c, ok := t.Data.(cred)
-	if !ok {
-		return quota.Account{}, quota.Errorf(quota.KindInternal, "target %q was not discovered by the %s provider", t.Key, ID)
-	}
-	url, err := p.d.Endpoint(Setting, DefaultBaseURL, usagesPath)
+	key, err := provider.TargetKey(ID, t)
 	if err != nil {
 		return quota.Account{}, err
 	}
-	h := http.Header{}
-	h.Set("Authorization", "Bearer "+c.key)
-	h.Set("Accept", "application/json")
-	resp, err := p.d.HTTP.GetRetry(ctx, url, h)
+	resp, err := p.d.GetBearer(ctx, Setting, DefaultBaseURL, usagesPath, key)
 	if err != nil {
 		return quota.Account{}, classify(err)
 	}
 	a, err := parseUsages(resp.Body)
 	if err != nil {
-		e := quota.AsError(err)
-		if e.Kind == quota.KindMalformed && e.Code == "" {
-			e = quota.AsError(httpx.MalformedFrom(resp, e))
-		}
-		e.Status, e.URL = resp.Status, resp.URL
-		return quota.Account{}, e
+		return quota.Account{}, provider.ParseFailure(resp, err)
 	}
 	a.Name = t.Name
 	return a, nil

@@ -108,7 +108,7 @@ func TestCredentials(t *testing.T) {
 		{Name: "entry not an object", Auth: `{"kimi-code":"sk-kimi-CANARY"}`, Configured: true,
 			Kind: quota.KindFieldMissing, Field: "kimi-code", Source: `"kimi-code"`},
 		{Name: "file malformed", Auth: `{"kimi-for-coding":`, Configured: true, Kind: quota.KindFileMalformed},
-	}, func(tg quota.Target) string { return tg.Data.(cred).key })
+	}, func(tg quota.Target) string { k, _ := provider.TargetKey(ID, tg); return k })
 }
 
 // Without a key nothing is requested: Discover fails before any Fetch.

@@ -111,9 +111,6 @@ func (p *Provider) Info() quota.Info {
 	}
 }
 
-// cred is what Fetch needs from a Target.
-type cred struct{ key string }
-
 // key reads the API key from the first auth.json entry of the platform's keys that
 // holds one (see [provider.APIKey]), and the entry it came from.
 func (p *Provider) key() (key, from string, err error) {
@@ -127,19 +124,15 @@ func (p *Provider) Discover(ctx context.Context) ([]quota.Target, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []quota.Target{{
-		Key:  string(p.id) + ":" + quota.Fingerprint(k),
-		Name: quota.MaskKey(k),
-		Data: cred{key: k},
-	}}, nil
+	return []quota.Target{provider.KeyTarget(p.id, k)}, nil
 }
 
 // Fetch queries the coding plan's remains endpoint for t, and the Token
 // Plan's when the first wants a browser session or does not exist.
 func (p *Provider) Fetch(ctx context.Context, t quota.Target) (quota.Account, error) {
-	c, ok := t.Data.(cred)
-	if !ok {
-		return quota.Account{}, quota.Errorf(quota.KindInternal, "target %q was not discovered by the %s provider", t.Key, p.id)
+	key, err := provider.TargetKey(p.id, t)
+	if err != nil {
+		return quota.Account{}, err
 	}
 	first, err := p.d.Endpoint(p.setting, p.base, remainsPath)
 	if err != nil {
@@ -150,7 +143,7 @@ func (p *Provider) Fetch(ctx context.Context, t quota.Target) (quota.Account, er
 		return quota.Account{}, err
 	}
 	h := http.Header{}
-	h.Set("Authorization", "Bearer "+c.key)
+	h.Set("Authorization", "Bearer "+key)
 	h.Set("Accept", "application/json")
 	// The coding plan path counts what is left, the Token Plan's what
 	// was used (see parseRemains).

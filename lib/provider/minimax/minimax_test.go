@@ -192,7 +192,7 @@ func TestCredentials(t *testing.T) {
 		{Name: "empty key", Platform: &china, Auth: `{"minimax-cn":{"type":"api","key":"  "}}`, Configured: true,
 			Kind: quota.KindFieldMissing, Field: "minimax-cn.key", Source: `"minimax-cn"`},
 		{Name: "file malformed", Auth: `{"minimax":`, Configured: true, Kind: quota.KindFileMalformed},
-	}, func(tg quota.Target) string { return tg.Data.(cred).key })
+	}, func(tg quota.Target) string { k, _ := provider.TargetKey(GlobalID, tg); return k })
 }
 
 // Without a key nothing is requested: Discover fails before any Fetch.

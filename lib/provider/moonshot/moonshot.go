@@ -10,7 +10,6 @@ package moonshot
 import (
 	"context"
 	"errors"
-	"net/http"
 
 	"github.com/tidwall/gjson"
 
@@ -101,9 +100,6 @@ func (p *Provider) Info() quota.Info {
 	}
 }
 
-// cred is what Fetch needs from a Target.
-type cred struct{ key string }
-
 // key reads the API key from auth.json (see [provider.APIKey]).
 func (p *Provider) key() (string, error) {
 	k, _, err := provider.APIKey(p.d.Auth, []string{p.authKey})
@@ -117,38 +113,22 @@ func (p *Provider) Discover(ctx context.Context) ([]quota.Target, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []quota.Target{{
-		Key:  string(p.id) + ":" + quota.Fingerprint(k),
-		Name: quota.MaskKey(k),
-		Data: cred{key: k},
-	}}, nil
+	return []quota.Target{provider.KeyTarget(p.id, k)}, nil
 }
 
 // Fetch queries the balance endpoint for t.
 func (p *Provider) Fetch(ctx context.Context, t quota.Target) (quota.Account, error) {
-	c, ok := t.Data.(cred)
-	if !ok {
-		return quota.Account{}, quota.Errorf(quota.KindInternal, "target %q was not discovered by the %s provider", t.Key, p.id)
-	}
-	url, err := p.d.Endpoint(p.setting, p.base, balancePath)
+	key, err := provider.TargetKey(p.id, t)
 	if err != nil {
 		return quota.Account{}, err
 	}
-	h := http.Header{}
-	h.Set("Authorization", "Bearer "+c.key)
-	h.Set("Accept", "application/json")
-	resp, err := p.d.HTTP.GetRetry(ctx, url, h)
+	resp, err := p.d.GetBearer(ctx, p.setting, p.base, balancePath, key)
 	if err != nil {
 		return quota.Account{}, classify(err)
 	}
 	a, err := parseBalance(resp.Body, p.currency)
 	if err != nil {
-		e := quota.AsError(err)
-		if e.Kind == quota.KindMalformed && e.Code == "" {
-			e = quota.AsError(httpx.MalformedFrom(resp, e))
-		}
-		e.Status, e.URL = resp.Status, resp.URL
-		return quota.Account{}, e
+		return quota.Account{}, provider.ParseFailure(resp, err)
 	}
 	a.Name = t.Name
 	return a, nil

@@ -7,7 +7,6 @@ package opencodego
 import (
 	"context"
 	"errors"
-	"net/http"
 	"strings"
 
 	"github.com/tidwall/gjson"
@@ -73,9 +72,6 @@ func (p *Provider) Info() quota.Info {
 	}
 }
 
-// cred is what Fetch needs from a Target.
-type cred struct{ key string }
-
 // key reads the API key: the "opencode-go" entry, else an API-key entry
 // under "opencode". It returns the key and the entry it came from. A
 // broken "opencode-go" entry is reported when "opencode" holds no key
@@ -111,38 +107,22 @@ func (p *Provider) Discover(ctx context.Context) ([]quota.Target, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []quota.Target{{
-		Key:  string(ID) + ":" + quota.Fingerprint(k),
-		Name: quota.MaskKey(k),
-		Data: cred{key: k},
-	}}, nil
+	return []quota.Target{provider.KeyTarget(ID, k)}, nil
 }
 
 // Fetch queries the usage endpoint for t.
 func (p *Provider) Fetch(ctx context.Context, t quota.Target) (quota.Account, error) {
-	c, ok := t.Data.(cred)
-	if !ok {
-		return quota.Account{}, quota.Errorf(quota.KindInternal, "target %q was not discovered by the %s provider", t.Key, ID)
-	}
-	url, err := p.d.Endpoint(Setting, DefaultBaseURL, usagePath)
+	key, err := provider.TargetKey(ID, t)
 	if err != nil {
 		return quota.Account{}, err
 	}
-	h := http.Header{}
-	h.Set("Authorization", "Bearer "+c.key)
-	h.Set("Accept", "application/json")
-	resp, err := p.d.HTTP.GetRetry(ctx, url, h)
+	resp, err := p.d.GetBearer(ctx, Setting, DefaultBaseURL, usagePath, key)
 	if err != nil {
 		return quota.Account{}, classify(err)
 	}
 	a, err := parseUsage(resp.Body)
 	if err != nil {
-		e := quota.AsError(err)
-		if e.Kind == quota.KindMalformed && e.Code == "" {
-			e = quota.AsError(httpx.MalformedFrom(resp, e))
-		}
-		e.Status, e.URL = resp.Status, resp.URL
-		return quota.Account{}, e
+		return quota.Account{}, provider.ParseFailure(resp, err)
 	}
 	a.Name = t.Name
 	return a, nil

@@ -68,9 +68,6 @@ func (p *Provider) Info() quota.Info {
 	}
 }
 
-// cred is what Fetch needs from a Target.
-type cred struct{ key string }
-
 // Discover returns the one account, named by its masked key. Without a
 // key it returns quota.ErrNotConfigured and nothing is requested.
 func (p *Provider) Discover(ctx context.Context) ([]quota.Target, error) {
@@ -78,11 +75,7 @@ func (p *Provider) Discover(ctx context.Context) ([]quota.Target, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []quota.Target{{
-		Key:  string(ID) + ":" + quota.Fingerprint(k),
-		Name: quota.MaskKey(k),
-		Data: cred{key: k},
-	}}, nil
+	return []quota.Target{provider.KeyTarget(ID, k)}, nil
 }
 
 // Fetch reads the key's limit, then the account's balance. The balance
@@ -90,9 +83,9 @@ func (p *Provider) Discover(ctx context.Context) ([]quota.Target, error) {
 // (or fails), the key's window is still shown, with a note saying why the
 // balance is missing.
 func (p *Provider) Fetch(ctx context.Context, t quota.Target) (quota.Account, error) {
-	c, ok := t.Data.(cred)
-	if !ok {
-		return quota.Account{}, quota.Errorf(quota.KindInternal, "target %q was not discovered by the %s provider", t.Key, ID)
+	key, err := provider.TargetKey(ID, t)
+	if err != nil {
+		return quota.Account{}, err
 	}
 	keyURL, err := p.d.Endpoint(Setting, DefaultBaseURL, keyPath)
 	if err != nil {
@@ -103,7 +96,7 @@ func (p *Provider) Fetch(ctx context.Context, t quota.Target) (quota.Account, er
 		return quota.Account{}, err
 	}
 	h := http.Header{}
-	h.Set("Authorization", "Bearer "+c.key)
+	h.Set("Authorization", "Bearer "+key)
 	h.Set("Accept", "application/json")
 
 	resp, err := p.d.HTTP.GetRetry(ctx, keyURL, h)

@@ -171,7 +171,7 @@ func TestCredentials(t *testing.T) {
 		{Name: "empty key", Auth: `{"openrouter":{"type":"api","key":"  "}}`, Configured: true,
 			Kind: quota.KindFieldMissing, Field: "openrouter.key"},
 		{Name: "file malformed", Auth: `{"openrouter":`, Configured: true, Kind: quota.KindFileMalformed},
-	}, func(tg quota.Target) string { return tg.Data.(cred).key })
+	}, func(tg quota.Target) string { return targetKey(tg) })
 }
 
 // Without a key nothing is requested: Discover fails before any Fetch.
@@ -237,4 +237,10 @@ func TestDemo(t *testing.T) {
 			t.Errorf("account = %s", show(a))
 		}
 	})
+}
+
+// targetKey is the API key Discover put in tg.
+func targetKey(tg quota.Target) string {
+	k, _ := provider.TargetKey(ID, tg)
+	return k
 }

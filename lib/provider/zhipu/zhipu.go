@@ -67,9 +67,6 @@ func (p *Provider) Info() quota.Info {
 	}
 }
 
-// cred is what Fetch needs from a Target.
-type cred struct{ key string }
-
 // key reads the API key from auth.json (see [provider.APIKey]).
 func (p *Provider) key() (string, error) {
 	k, _, err := provider.APIKey(p.d.Auth, []string{p.authKey})
@@ -83,18 +80,14 @@ func (p *Provider) Discover(ctx context.Context) ([]quota.Target, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []quota.Target{{
-		Key:  string(p.id) + ":" + quota.Fingerprint(k),
-		Name: quota.MaskKey(k),
-		Data: cred{key: k},
-	}}, nil
+	return []quota.Target{provider.KeyTarget(p.id, k)}, nil
 }
 
 // Fetch queries the quota endpoint for t.
 func (p *Provider) Fetch(ctx context.Context, t quota.Target) (quota.Account, error) {
-	c, ok := t.Data.(cred)
-	if !ok {
-		return quota.Account{}, quota.Errorf(quota.KindInternal, "target %q was not discovered by the %s provider", t.Key, p.id)
+	key, err := provider.TargetKey(p.id, t)
+	if err != nil {
+		return quota.Account{}, err
 	}
 	url, err := p.d.Endpoint(p.setting, p.base, limitPath)
 	if err != nil {
@@ -102,7 +95,7 @@ func (p *Provider) Fetch(ctx context.Context, t quota.Target) (quota.Account, er
 	}
 	h := http.Header{}
 	// The raw key, without "Bearer", as the official plugin sends it.
-	h.Set("Authorization", c.key)
+	h.Set("Authorization", key)
 	h.Set("Accept", "application/json")
 	resp, err := p.d.HTTP.GetRetry(ctx, url, h)
 	if err != nil {
@@ -110,11 +103,11 @@ func (p *Provider) Fetch(ctx context.Context, t quota.Target) (quota.Account, er
 		// longer match.
 		var se *httpx.StatusError
 		if errors.As(err, &se) {
-			se.Body = redactKey(se.Body, c.key)
+			se.Body = redactKey(se.Body, key)
 		}
-		return quota.Account{}, scrub(classify(err), c.key)
+		return quota.Account{}, scrub(classify(err), key)
 	}
-	resp.Body = redactKey(resp.Body, c.key)
+	resp.Body = redactKey(resp.Body, key)
 	a, err := parseLimits(resp.Body, p.d.Clock())
 	if err != nil {
 		e := quota.AsError(err)
@@ -122,7 +115,7 @@ func (p *Provider) Fetch(ctx context.Context, t quota.Target) (quota.Account, er
 			e = quota.AsError(httpx.MalformedFrom(resp, e))
 		}
 		e.URL = resp.URL
-		return quota.Account{}, scrub(e, c.key)
+		return quota.Account{}, scrub(e, key)
 	}
 	a.Name = t.Name
 	return a, nil

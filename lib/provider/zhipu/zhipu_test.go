@@ -183,7 +183,7 @@ func TestCredentials(t *testing.T) {
 				{Name: "empty key", Auth: k(`{"KEY":{"type":"api","key":"  "}}`), Configured: true,
 					Kind: quota.KindFieldMissing, Field: k("KEY.key")},
 				{Name: "ok", Auth: k(`{"KEY":{"type":"api","key":"` + key + `"}}`), Configured: true, Key: key},
-			}, func(tg quota.Target) string { return tg.Data.(cred).key })
+			}, func(tg quota.Target) string { return targetKey(tg) })
 		})
 	}
 }
@@ -212,4 +212,10 @@ func TestConcurrentFetch(t *testing.T) {
 // never handed to the recursive JSON parser.
 func TestDeepErrorBody(t *testing.T) {
 	platforms[0].shared().DeepErrorBody(t, authJSON(t), `{"code":1001,"x":`)
+}
+
+// targetKey is the API key Discover put in tg.
+func targetKey(tg quota.Target) string {
+	k, _ := provider.TargetKey(IDZhipu, tg)
+	return k
 }
