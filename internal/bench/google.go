@@ -1,11 +1,13 @@
 package bench
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
@@ -71,6 +73,35 @@ func Google() http.Handler {
 	return mux
 }
 
+// benchRefresh starts the refresh tokens [GoogleHome] writes.
+const benchRefresh = "1//bench-CANARY-refresh-"
+
+// GoogleWith is [Google] whose token endpoint hands a refresh token that
+// is not a bench account's to other (the demo's own Google token fake,
+// which Gemini CLI's demo login needs: the token setting is one for every
+// Google platform).
+func GoogleWith(other http.Handler) http.Handler {
+	g := Google()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost || r.URL.Path != "/token" {
+			g.ServeHTTP(w, r)
+			return
+		}
+		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		if err != nil {
+			reply(w, http.StatusBadRequest, []byte(`{"error":"invalid_request"}`))
+			return
+		}
+		form, _ := url.ParseQuery(string(body))
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if strings.HasPrefix(form.Get("refresh_token"), benchRefresh) {
+			g.ServeHTTP(w, r)
+			return
+		}
+		other.ServeHTTP(w, r)
+	})
+}
+
 func reply(w http.ResponseWriter, status int, b []byte) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
@@ -94,7 +125,7 @@ func GoogleHome(home string, n int) (auth.Paths, error) {
 	for i := range accts {
 		accts[i] = map[string]any{
 			"email":        fmt.Sprintf("bench%04d@example.com", i),
-			"refreshToken": fmt.Sprintf("1//bench-CANARY-refresh-%04d", i),
+			"refreshToken": fmt.Sprintf(benchRefresh+"%04d", i),
 			"projectId":    fmt.Sprintf("bench-project-%04d", i),
 			"enabled":      true,
 		}
