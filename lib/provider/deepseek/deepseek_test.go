@@ -9,9 +9,6 @@ import (
 	"github.com/mystatus/mystatus/lib/quota"
 )
 
-// now is the fixed clock of every test.
-var now = providertest.Now
-
 // testKey is fake; every secret contains CANARY so leaks are greppable.
 const testKey = "sk-CANARY-deepseek-0123456789abcdef"
 
