@@ -115,8 +115,9 @@ func lookup(name string) *Command {
 }
 
 // platformIDs are the values the platforms argument accepts: the
-// registry's ids, in report order.
-var platformIDs = all.IDs()
+// registry's ids, in report order, listed on first use (not at start-up,
+// which every command pays).
+var platformIDs = sync.OnceValue(all.IDs)
 
 var mystatusCommand = &Command{
 	Name:        "mystatus",
@@ -124,8 +125,8 @@ var mystatusCommand = &Command{
 	Description: "plugin.mystatus.description",
 	Template:    "plugin.mystatus.template",
 	Input: func(loc *i18n.Localizer) any {
-		ids := make([]string, len(platformIDs))
-		for i, p := range platformIDs {
+		ids := make([]string, len(platformIDs()))
+		for i, p := range platformIDs() {
 			ids[i] = string(p)
 		}
 		return &objectSchema{
@@ -173,8 +174,8 @@ func parseStatusArgs(args gjson.Result, lang string) (a statusArgs, problem stri
 		return a, loc.T("plugin.arg.object", nil)
 	}
 	allowed := "lang, platforms, format, refresh"
-	ids := make([]string, len(platformIDs))
-	for i, p := range platformIDs {
+	ids := make([]string, len(platformIDs()))
+	for i, p := range platformIDs() {
 		ids[i] = string(p)
 	}
 	args.ForEach(func(k, v gjson.Result) bool {
@@ -190,7 +191,7 @@ func parseStatusArgs(args gjson.Result, lang string) (a statusArgs, problem stri
 			}
 			v.ForEach(func(_, p gjson.Result) bool {
 				id := quota.PlatformID(p.Str)
-				if p.Type != gjson.String || !slices.Contains(platformIDs, id) {
+				if p.Type != gjson.String || !slices.Contains(platformIDs(), id) {
 					problem = loc.T("plugin.arg.platform", map[string]any{"Value": clip(p.String()), "Allowed": strings.Join(ids, ", ")})
 					return false
 				}

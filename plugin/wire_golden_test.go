@@ -41,7 +41,7 @@ func checkGolden(t *testing.T, name, got string) {
 // host's own wire.
 func pinRegistry(t *testing.T) {
 	ids, schema := platformIDs, mystatusCommand.Output
-	platformIDs = []quota.PlatformID{"openai", "anthropic", "copilot"}
+	platformIDs = func() []quota.PlatformID { return []quota.PlatformID{"openai", "anthropic", "copilot"} }
 	mystatusCommand.Output = json.RawMessage(`{"type": "object", "description": "<&>"}`)
 	t.Cleanup(func() { platformIDs, mystatusCommand.Output = ids, schema })
 }
