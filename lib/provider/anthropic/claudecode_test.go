@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -360,10 +359,10 @@ func TestSameAccountTwoLoginsShownOnce(t *testing.T) {
 	h := newCCHome(t)
 	h.write(t, ocAuthRel, ocEntry("sk-ant-oat01-CANARY-opencode-other", "sk-ant-ort01-CANARY-o", ccExpiry.Add(time.Hour)))
 	h.write(t, ccRel, string(readTestdata(t, "claudecode_max20x.json")))
-	profile := `{"account":{"uuid":"0d2f9a4e-5b6c-4d7e-8f90-1a2b3c4d5e6f","email":"max@example.com"},"organization":{"uuid":"9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b","organization_type":"claude_max"}}`
+	profile := readTestdata(t, "profile_measured.json") // the recorded profile: account and organization uuids
 	prof := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/api/oauth/profile" {
-			io.WriteString(w, profile)
+			w.Write(profile)
 			return
 		}
 		h.srv.Config.Handler.ServeHTTP(w, r)
@@ -380,7 +379,7 @@ func TestSameAccountTwoLoginsShownOnce(t *testing.T) {
 	if len(rep.Results) != 1 || len(rep.Results[0].Accounts) != 1 {
 		t.Fatalf("results %+v", rep.Results)
 	}
-	if a := rep.Results[0].Accounts[0]; a.Err != nil || a.Source != sourceOpenCode || a.Name != "max@example.com" {
+	if a := rep.Results[0].Accounts[0]; a.Err != nil || a.Source != sourceOpenCode || a.Name != "person@example.com" {
 		t.Errorf("account %+v", a)
 	}
 }
