@@ -11,10 +11,10 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/mystatus/mystatus/internal/providertest"
 	"github.com/mystatus/mystatus/lib/auth"
 	"github.com/mystatus/mystatus/lib/httpx"
 	"github.com/mystatus/mystatus/lib/provider"
@@ -310,46 +310,13 @@ func TestClaudeCodeExpiredUpstream(t *testing.T) {
 
 // A FIFO or an oversized file in Claude Code's place is refused at once.
 func TestClaudeCodeHostileFile(t *testing.T) {
-	tests := []struct {
-		name string
-		make func(t *testing.T, path string)
-		code string
-	}{
-		{"fifo", func(t *testing.T, path string) {
-			if err := syscall.Mkfifo(path, 0o600); err != nil {
-				t.Skip("no FIFO here:", err)
-			}
-		}, auth.CodeNotRegular},
-		{"huge", func(t *testing.T, path string) {
-			f, err := os.Create(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer f.Close()
-			if err := f.Truncate(auth.MaxFile + 1); err != nil {
-				t.Fatal(err)
-			}
-		}, auth.CodeTooLarge},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			h := newCCHome(t)
-			path := filepath.Join(h.dir, ccRel)
-			os.MkdirAll(filepath.Dir(path), 0o700)
-			tt.make(t, path)
-			p := h.provider(now, nil)
-			done := make(chan error, 1)
-			go func() { _, err := p.Discover(context.Background()); done <- err }()
-			select {
-			case err := <-done:
-				if qe := quota.AsError(err); qe.Kind != quota.KindFileUnreadable || qe.Code != tt.code || qe.Path != path {
-					t.Fatalf("err = %v, want file_unreadable %s", err, tt.code)
-				}
-			case <-time.After(5 * time.Second):
-				t.Fatal("Discover blocked on the file")
-			}
-		})
-	}
+	var h *ccHome
+	providertest.RefusedAtOnce(t, func(t *testing.T) string {
+		h = newCCHome(t)
+		return filepath.Join(h.dir, ccRel)
+	}, func(t *testing.T) func(context.Context) ([]quota.Target, error) {
+		return h.provider(now, nil).Discover
+	})
 }
 
 // Two separate sign-ins to one account (different tokens in OpenCode and
