@@ -239,7 +239,7 @@ func runCLI(t *testing.T, home string, env, args []string) string {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, os.Args[0], args...)
 	cmd.Env = append([]string{auditEnv + "=1", "HOME=" + home, "USERPROFILE=" + home, "PATH=" + os.Getenv("PATH"),
-		"NO_COLOR=1", "MYSTATUS_GOOGLE_CLIENT_ID=client-id-audit", "MYSTATUS_GOOGLE_CLIENT_SECRET=client-secret-audit",
+		"GORACE=" + os.Getenv("GORACE"), "NO_COLOR=1", "MYSTATUS_GOOGLE_CLIENT_ID=client-id-audit", "MYSTATUS_GOOGLE_CLIENT_SECRET=client-secret-audit",
 		// Loopback is never proxied: a request for any other host goes to
 		// a dead proxy and fails at once instead of reaching the internet.
 		"HTTPS_PROXY=http://127.0.0.1:9", "HTTP_PROXY=http://127.0.0.1:9"}, env...)

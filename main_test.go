@@ -16,6 +16,12 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	// A binary built with -race sleeps 1 s at exit by default
+	// (atexit_sleep_ms); the scripts and the language audit start it a
+	// hundred times. testscript and runCLI pass GORACE on to the commands.
+	if !strings.Contains(os.Getenv("GORACE"), "atexit_sleep_ms") {
+		os.Setenv("GORACE", strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
+	}
 	testscript.Main(m, map[string]func(){"mystatus": func() { os.Exit(run()) }})
 }
 
