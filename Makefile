@@ -1,7 +1,7 @@
 # mystatus — every target is a plain go (or npm) command; see README.md.
 GO      ?= go
 BIN     ?= bin/mystatus
-FUZZTIME ?= 2s
+FUZZTIME ?= 2000x
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(shell git rev-parse --short=12 HEAD 2>/dev/null) -X main.date=$(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 
@@ -45,12 +45,12 @@ fmt-check:
 tidy-check:
 	$(GO) mod tidy && git diff --exit-code go.mod go.sum
 
-## fuzz-short: every fuzz target for FUZZTIME (2s); `make fuzz FUZZTIME=1m` runs longer
+## fuzz-short: every fuzz target for FUZZTIME (2000x: 2000 inputs each); `make fuzz FUZZTIME=1m` runs longer
 fuzz-short:
 	./scripts/fuzz.sh $(FUZZTIME)
 
 fuzz:
-	./scripts/fuzz.sh $(if $(filter 2s,$(FUZZTIME)),30s,$(FUZZTIME))
+	./scripts/fuzz.sh $(if $(filter 2000x,$(FUZZTIME)),30s,$(FUZZTIME))
 
 ## golden: rewrite golden files after an intended output change
 golden:
