@@ -11,20 +11,29 @@ time=${1:-2000x}
 cd "$(dirname "$0")/.."
 root=$PWD
 bins=$(mktemp -d)
-log=$bins/fuzz.log
 trap 'rm -rf "$bins"' EXIT
 status=0
 # "dir target" pairs, e.g. "lib/jsonval FuzzCheckDepth".
 targets=$(grep -rn --include='*_test.go' -E '^func Fuzz[A-Za-z0-9_]*\(' . | grep -v '^./e2e/' |
   sed -E 's#^\./([^:]*)/[^/:]*:[0-9]+:func (Fuzz[A-Za-z0-9_]*)\(.*#\1 \2#' | sort -u)
 dirs=$(awk '{print $1}' <<<"$targets" | sort -u)
-echo "build $(wc -w <<<"$dirs") packages (fuzz instrumented)"
 jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
-# shellcheck disable=SC2016 # $1 and $2 belong to the inner shell
-tr ' ' '\n' <<<"$dirs" | xargs -P "$jobs" -I{} sh -c \
-  'go test -c -fuzz=. -o "$1/$(echo "$2" | tr / _).test" "./$2"' _ "$bins" {}
-for dir in $dirs; do
-  bin=$bins/$(tr / _ <<<"$dir").test
+
+# fuzz_package builds one package's instrumented binary, then runs each of
+# its targets with one fuzzing worker; the packages run side by side, one
+# per core, so one package's link overlaps another's fuzzing. Its output
+# goes to $bins/<dir>.out, and $bins/<dir>.failed marks a failure.
+fuzz_package() {
+  local dir=$1 flat bin name attempt ok log
+  flat=$(tr / _ <<<"$dir")
+  bin=$bins/$flat.test
+  log=$bins/$flat.log
+  exec >"$bins/$flat.out" 2>&1
+  echo "build ./$dir (fuzz instrumented)"
+  if ! go test -c -fuzz=. -ldflags=-w -o "$bin" "./$dir"; then
+    touch "$bins/$flat.failed"
+    return
+  fi
   for name in $(awk -v d="$dir" '$1==d {print $2}' <<<"$targets"); do
     echo "fuzz ./$dir $name ($time)"
     ok=0
@@ -32,7 +41,7 @@ for dir in $dirs; do
       # The binary runs in its package directory, where testdata/fuzz holds
       # the committed corpus, as `go test` would run it.
       if (cd "$root/$dir" && "$bin" -test.run='^$' -test.fuzz="^${name}\$" -test.fuzztime="$time" \
-        -test.fuzzcachedir="$bins/cache") >"$log" 2>&1; then
+        -test.parallel=1 -test.fuzzcachedir="$bins/cache-$flat") >"$log" 2>&1; then
         ok=1
         break
       fi
@@ -42,16 +51,34 @@ for dir in $dirs; do
       if grep -qi 'failing input' "$log" || ! grep -q 'context deadline exceeded' "$log"; then
         break
       fi
-      echo "  (engine deadline flake, no failing input; retrying)"
+      echo "  (engine deadline flake, no failing input; retrying, attempt $attempt)"
     done
     if [ $ok = 0 ]; then
       if grep -qi 'failing input' "$log" || ! grep -q 'context deadline exceeded' "$log"; then
         cat "$log"
-        status=1
+        touch "$bins/$flat.failed"
       else
         echo "  (engine deadline flake twice, no failing input found)"
       fi
     fi
   done
+}
+
+running=0
+for dir in $dirs; do
+  if [ "$running" -ge "$jobs" ]; then
+    wait -n || true
+    running=$((running - 1))
+  fi
+  fuzz_package "$dir" &
+  running=$((running + 1))
+done
+wait
+for dir in $dirs; do
+  flat=$(tr / _ <<<"$dir")
+  cat "$bins/$flat.out"
+  if [ -e "$bins/$flat.failed" ]; then
+    status=1
+  fi
 done
 exit $status

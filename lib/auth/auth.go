@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/tidwall/gjson"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/mystatus/mystatus/lib/jsonval"
 	"github.com/mystatus/mystatus/lib/quota"
@@ -64,7 +65,6 @@ type File struct {
 	Data    []byte
 	ModTime time.Time
 	Mode    fs.FileMode
-	size    int64 // on disk, for the cache (Data may be rewritten by LastWins)
 }
 
 // Get returns the gjson value at path (paths are code constants).
@@ -76,11 +76,12 @@ func (f *File) Get(path string) gjson.Result { return gjson.GetBytes(f.Data, pat
 type Store struct {
 	Paths Paths
 	mu    sync.Mutex
-	cache map[string]*File
+	cache map[string]*cached
+	group singleflight.Group
 }
 
 // NewStore returns a store over paths.
-func NewStore(p Paths) *Store { return &Store{Paths: p, cache: map[string]*File{}} }
+func NewStore(p Paths) *Store { return &Store{Paths: p, cache: map[string]*cached{}} }
 
 // ErrMissing is returned (wrapped in a *quota.Error of kind file_missing)
 // when a file does not exist.
@@ -118,16 +119,57 @@ func (s *Store) Read(path string) (*File, error) {
 		return nil, fileErr(path, &safefile.Error{Path: path, Mode: st.Mode(), Err: safefile.ErrNotRegular})
 	}
 	s.mu.Lock()
-	if f, ok := s.cache[path]; ok && f.ModTime.Equal(st.ModTime()) && f.size == st.Size() {
-		s.mu.Unlock()
-		return f, nil
-	}
+	c, ok := s.cache[path]
 	s.mu.Unlock()
-	data, err := safefile.Read(path, MaxFile)
+	if !ok || !c.mod.Equal(st.ModTime()) || c.size != st.Size() {
+		// The platforms of one report start together and most read
+		// auth.json: one of them reads and checks it, the others wait for
+		// that answer instead of each reading the file again.
+		v, _, _ := s.group.Do(path, func() (any, error) {
+			c := &cached{mod: st.ModTime(), size: st.Size()}
+			c.file, c.err = read(path, st)
+			// A failure is remembered only when it is the content's (a
+			// chmod that fixes a permission leaves mtime and size as
+			// they were).
+			if c.err == nil || quota.KindOf(c.err) == quota.KindFileMalformed {
+				s.mu.Lock()
+				if s.cache == nil {
+					s.cache = map[string]*cached{}
+				}
+				s.cache[path] = c
+				s.mu.Unlock()
+			}
+			return c, nil
+		})
+		c = v.(*cached)
+	}
+	if qe, ok := c.err.(*quota.Error); ok {
+		// Each caller gets its own copy: a platform may add to its error.
+		cp := *qe
+		return nil, &cp
+	}
+	return c.file, c.err
+}
+
+// cached is the outcome of reading one file, a malformed one included (a
+// 10 MiB file of "[" is not checked again by every platform), with the
+// mtime and size it was read at.
+type cached struct {
+	file *File
+	err  error
+	mod  time.Time
+	size int64
+}
+
+// readFile is safefile.Read; the tests count the reads through it.
+var readFile = safefile.Read
+
+// read reads and validates the file at path; st is its stat.
+func read(path string, st fs.FileInfo) (*File, error) {
+	data, err := readFile(path, MaxFile)
 	if err != nil {
 		return nil, fileErr(path, err)
 	}
-	size := int64(len(data))
 	if err := jsonval.CheckDepth(data, jsonval.MaxDepth); err != nil {
 		return nil, jsonval.DepthDetail(&quota.Error{Kind: quota.KindFileMalformed, Path: path, Detail: err.Error(), Err: err})
 	}
@@ -137,14 +179,7 @@ func (s *Store) Read(path string) (*File, error) {
 	// Shadowed duplicates are secrets too: register before resolving them.
 	registerSecrets(gjson.ParseBytes(data), "")
 	data = LastWins(data)
-	f := &File{Path: path, Data: data, ModTime: st.ModTime(), Mode: st.Mode(), size: size}
-	s.mu.Lock()
-	if s.cache == nil {
-		s.cache = map[string]*File{}
-	}
-	s.cache[path] = f
-	s.mu.Unlock()
-	return f, nil
+	return &File{Path: path, Data: data, ModTime: st.ModTime(), Mode: st.Mode()}, nil
 }
 
 func fileErr(path string, err error) error {

@@ -130,11 +130,16 @@ func FuzzOpenCode(f *testing.F) {
 	f.Add([]byte(`{"openai":{"expires":"soon"}}`))
 	f.Add([]byte(`{"openai":` + strings.Repeat("[", 1000)))
 	f.Add([]byte(`{"openai":{"type":"api","key":"k1"},"openai":{"type":"api","key":"k2"}}`))
+	// One HOME per fuzzing process, rewritten for each input (a fresh
+	// TempDir per input costs more than the parse it tests); a new Store
+	// per input, so nothing is served from its cache.
+	dir := f.TempDir()
+	path := filepath.Join(dir, ".local/share/opencode/auth.json")
+	os.MkdirAll(filepath.Dir(path), 0o755)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		dir := t.TempDir()
-		path := filepath.Join(dir, ".local/share/opencode/auth.json")
-		os.MkdirAll(filepath.Dir(path), 0o755)
-		os.WriteFile(path, data, 0o600)
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
 		s := NewStore(PathsFromEnv(env(map[string]string{"HOME": dir})))
 		e, _, err := s.OpenCode("openai")
 		if err != nil && (e.Type != "" || e.Access != "") {

@@ -3,8 +3,6 @@ package explain
 import (
 	"encoding/json"
 	"errors"
-	"github.com/mystatus/mystatus/lib/provider"
-	"github.com/mystatus/mystatus/lib/provider/all"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,6 +12,8 @@ import (
 
 	"github.com/mystatus/mystatus/i18n"
 	"github.com/mystatus/mystatus/lib/auth"
+	"github.com/mystatus/mystatus/lib/provider"
+	"github.com/mystatus/mystatus/lib/provider/all"
 	"github.com/mystatus/mystatus/lib/quota"
 )
 

@@ -6,6 +6,7 @@
 package safefile
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -77,11 +78,14 @@ func Read(path string, max int64) ([]byte, error) {
 		return nil, &Error{Path: path, Max: max, Err: ErrTooLarge}
 	}
 	// The size can change under us (a file being written): the cap holds
-	// whatever stat said.
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
+	// whatever stat said. The buffer is sized from stat once (io.ReadAll
+	// would grow it from 512 bytes, copying a large file a dozen times);
+	// the slack lets ReadFrom see EOF without growing it.
+	buf := bytes.NewBuffer(make([]byte, 0, st.Size()+bytes.MinRead))
+	if _, err := buf.ReadFrom(io.LimitReader(f, max+1)); err != nil {
 		return nil, err
 	}
+	data := buf.Bytes()
 	if int64(len(data)) > max {
 		return nil, &Error{Path: path, Max: max, Err: ErrTooLarge}
 	}
