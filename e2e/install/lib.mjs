@@ -34,15 +34,17 @@ export function pathWithoutGo() {
 
 /**
  * npm install of the front package, this platform's binary package and the
- * OpenCode plugin, from the tarballs only: --offline (npm answers from its cache and never asks
- * the registry), so the dependencies come from
- * the npm cache that `npm ci` of this folder filled.
+ * OpenCode plugin, from the tarballs, as a user installs them. --prefer-offline: the
+ * dependencies come from the npm cache that `npm install` of this folder filled where it
+ * can, and the registry is asked only for what the cache lacks (installing from a lockfile
+ * stores the tarballs but not always the registry metadata that resolving the plugin's
+ * `^` range needs, so --offline fails on a fresh machine).
  */
 export function installProject() {
   const proj = mkdtempSync(join(tmpdir(), "mystatus-install-"));
   writeFileSync(join(proj, "package.json"), JSON.stringify({ name: "mystatus-install-probe", private: true }) + "\n");
   const platform = `${process.platform}-${process.arch}`;
-  execFileSync("npm", ["install", "--offline", "--no-audit", "--no-fund", "--no-update-notifier",
+  execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--no-update-notifier",
     tarball("cli"), tarball(`cli-${platform}`), tarball("opencode")], { cwd: proj, stdio: ["ignore", "ignore", "inherit"], timeout: 120_000 });
   return proj;
 }
