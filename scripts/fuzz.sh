@@ -2,10 +2,10 @@
 # Runs every fuzz target of the module for the given time each: a duration
 # (30s) or an iteration count (2000x, the default: the same work on a busy
 # 2-core machine as on a fast one, so a short run is not a race against a
-# deadline). Every package's instrumented test binary is built by one
-# `go test -c -fuzz` (one build graph, built in parallel) and then run once
+# deadline). Each package's instrumented test binary is built once
+# (`go test -c -fuzz`, which takes one package at a time) and then run once
 # per target, instead of `go test -fuzz` rebuilding and relinking the
-# package for every target.
+# package for every target; see fuzz_package for how packages overlap.
 set -euo pipefail
 time=${1:-2000x}
 cd "$(dirname "$0")/.."
