@@ -11,7 +11,9 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode"
@@ -160,6 +162,83 @@ func Has(id string) bool {
 type Localizer struct {
 	lang string
 	loc  *goi18n.Localizer
+
+	// memo keeps rendered messages by id, count and template data:
+	// go-i18n matches the language and executes a text/template on every
+	// call (about 1.5 µs and 9 allocations), and a report of 500 accounts
+	// renders the same countdowns and labels thousands of times.
+	memoMu sync.RWMutex
+	memo   map[string]string
+}
+
+// memoSize bounds a localizer's memo; it is emptied when full, so a
+// long-lived host keeps at most this many renderings per language.
+const memoSize = 4096
+
+// memoKey is the memo key of a message, or false when a data value is of
+// a type the key does not encode (the message is then rendered afresh).
+func memoKey(id string, count any, data map[string]any) (string, bool) {
+	if count == nil && len(data) == 0 {
+		return id, true // ids hold no control bytes, unlike composed keys
+	}
+	var b strings.Builder
+	b.Grow(len(id) + 16*len(data) + 8)
+	b.WriteString(id)
+	if count != nil && !appendValue(&b, count) {
+		return "", false
+	}
+	if len(data) > 0 {
+		var arr [8]string
+		keys := arr[:0]
+		for k := range data {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			b.WriteByte(0)
+			b.WriteString(k)
+			if !appendValue(&b, data[k]) {
+				return "", false
+			}
+		}
+	}
+	return b.String(), true
+}
+
+// appendValue writes v, tagged with its type (a template may treat 1 and
+// "1" differently), for the types messages are given.
+func appendValue(b *strings.Builder, v any) bool {
+	var buf [24]byte
+	switch v := v.(type) {
+	case string:
+		b.WriteString("\x01s")
+		b.WriteString(v)
+	case int:
+		b.WriteString("\x01i")
+		b.Write(strconv.AppendInt(buf[:0], int64(v), 10))
+	case int64:
+		b.WriteString("\x01l")
+		b.Write(strconv.AppendInt(buf[:0], v, 10))
+	default:
+		return false
+	}
+	return true
+}
+
+func (l *Localizer) recall(key string) (string, bool) {
+	l.memoMu.RLock()
+	s, ok := l.memo[key]
+	l.memoMu.RUnlock()
+	return s, ok
+}
+
+func (l *Localizer) remember(key, s string) {
+	l.memoMu.Lock()
+	if l.memo == nil || len(l.memo) >= memoSize {
+		l.memo = make(map[string]string, 64)
+	}
+	l.memo[key] = s
+	l.memoMu.Unlock()
 }
 
 // New returns the localizer for lang (any BCP 47 or POSIX form; an
@@ -185,6 +264,20 @@ func (l *Localizer) Lang() string { return l.lang }
 // T renders message id with data. It never fails: a missing translation
 // falls back to English and a missing message renders as its ID.
 func (l *Localizer) T(id string, data map[string]any) string {
+	key, memo := memoKey(id, nil, data)
+	if memo {
+		if s, ok := l.recall(key); ok {
+			return s
+		}
+	}
+	s := l.t(id, data)
+	if memo {
+		l.remember(key, s)
+	}
+	return s
+}
+
+func (l *Localizer) t(id string, data map[string]any) string {
 	data, marked := l.markName(data)
 	s, err := l.loc.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data})
 	if s == "" && err != nil {
@@ -281,6 +374,20 @@ func isLatin(r rune) bool { return r < unicode.MaxASCII && (unicode.IsLetter(r) 
 // N renders the plural message id for count (an int, or a decimal number
 // formatted as a string). data may be nil; templates see {{.Count}}.
 func (l *Localizer) N(id string, count any, data map[string]any) string {
+	key, memo := memoKey(id, count, data)
+	if memo {
+		if s, ok := l.recall("\x02" + key); ok {
+			return s
+		}
+	}
+	s := l.n(id, count, data)
+	if memo {
+		l.remember("\x02"+key, s)
+	}
+	return s
+}
+
+func (l *Localizer) n(id string, count any, data map[string]any) string {
 	if data == nil {
 		data = map[string]any{}
 	}

@@ -242,3 +242,63 @@ func LoadError() error {
 	}
 	return nil
 }
+
+// TestMemo checks that remembered renderings are keyed by everything
+// that changes the text (the id, the count and its plural form, every
+// data value and its type): each call, first or remembered, gives what
+// go-i18n renders afresh; and that the memo stays bounded.
+func TestMemo(t *testing.T) {
+	fr := New("fr")
+	cases := []struct {
+		name  string
+		count any
+		id    string
+		data  map[string]any
+	}{
+		{"plural one", 1, "unit.minutes", nil},
+		{"plural other", 2, "unit.minutes", nil},
+		{"decimal count", "1,5", "unit.minutes", nil},
+		{"data value", nil, "line.pct", map[string]any{"Pct": 42}},
+		{"other data value", nil, "line.pct", map[string]any{"Pct": 43}},
+		{"string data", nil, "line.pct", map[string]any{"Pct": "42"}},
+		{"unkeyed type", nil, "line.pct", map[string]any{"Pct": 1.5}},
+		{"two keys", nil, "line.period", map[string]any{"Period": "x", "Other": 1}},
+	}
+	seen := map[string]string{}
+	for _, c := range cases {
+		var want string
+		if c.count != nil {
+			want = fr.n(c.id, c.count, nil)
+		} else {
+			want = fr.t(c.id, c.data)
+		}
+		for round := range 2 { // the second round is served from the memo
+			var got string
+			if c.count != nil {
+				got = fr.N(c.id, c.count, nil)
+			} else {
+				got = fr.T(c.id, c.data)
+			}
+			if got != want {
+				t.Errorf("%s, round %d: %q, want %q", c.name, round, got, want)
+			}
+		}
+		if prev, dup := seen[want]; dup && c.name != "string data" {
+			t.Errorf("%s renders as %s: %q", c.name, prev, want)
+		}
+		seen[want] = c.name
+	}
+	en := New("en")
+	for i := range memoSize + 10 {
+		en.N("unit.minutes", i, nil)
+	}
+	en.memoMu.RLock()
+	n := len(en.memo)
+	en.memoMu.RUnlock()
+	if n > memoSize {
+		t.Errorf("memo holds %d renderings, bound %d", n, memoSize)
+	}
+	if got, want := en.N("unit.minutes", 5, nil), en.n("unit.minutes", 5, nil); got != want || !strings.Contains(got, "5") {
+		t.Errorf("after the memo was emptied: %q, want %q", got, want)
+	}
+}

@@ -7,8 +7,10 @@ import (
 	"io"
 	"maps"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -147,6 +149,10 @@ func buildBinaries(t *testing.T) (bin, wrap, hello string) {
 	for _, b := range [][2]string{{bin, "github.com/mystatus/mystatus"}, {wrap, "github.com/mystatus/mystatus/internal/bench/rsswrap"},
 		{hello, "github.com/mystatus/mystatus/internal/bench/hello"}} {
 		cmd := exec.Command(goCmd, "build", "-trimpath", "-ldflags=-s -w", "-o", b[0], b[1])
+		// As released (npm/dist.sh): a static binary. With cgo the net
+		// package links libc, and the dynamic loader alone adds ~1 ms
+		// to every start.
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("go build %s: %v\n%s", b[1], err, out)
 		}
@@ -235,11 +241,9 @@ func (d *driver) allPlatforms(latency time.Duration) (*Fake, *demo.Env, map[stri
 		d.t.Fatal(err)
 	}
 	d.t.Cleanup(env.Close)
-	h, err := Proxy(env.URL)
-	if err != nil {
-		d.t.Fatal(err)
-	}
-	f, err := Start(latency, h)
+	// The demo's handler itself behind the latency: no second loopback
+	// hop whose CPU would count against mystatus.
+	f, err := Start(latency, env.Handler())
 	if err != nil {
 		d.t.Fatal(err)
 	}
@@ -283,11 +287,16 @@ func (d *driver) withGoogle(env *demo.Env, settings map[string]string, n int, la
 	if _, err := GoogleHome(env.Paths.Home, n); err != nil {
 		d.t.Fatal(err)
 	}
-	// Straight to the demo server: g already adds the latency.
-	demoToken, err := Proxy(env.Settings["google_oauth_url"])
+	// Straight to the demo's token endpoint: g already adds the latency.
+	tok, err := url.Parse(env.Settings["google_oauth_url"])
 	if err != nil {
 		d.t.Fatal(err)
 	}
+	demoToken := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = r.Clone(r.Context())
+		r.URL.Path, r.URL.RawPath = path.Join(tok.Path, r.URL.Path), "" // as a reverse proxy to it would
+		env.Handler().ServeHTTP(w, r)
+	})
 	g, err := Start(latency, GoogleWith(demoToken))
 	if err != nil {
 		d.t.Fatal(err)
@@ -764,7 +773,7 @@ func (d *driver) document(m Machine, goBench string, took time.Duration) string 
 	w("\n## How the figures are measured\n\n")
 	w("Every upstream is a loopback HTTP server (internal/bench.Fake on 127.0.0.1) that holds each request for the injected latency, then answers; it counts requests in flight (peak) and in total. mystatus runs unmodified: the real platform packages (lib/provider/all) over a temporary HOME, pointed at the fake by their base-URL settings. In-process rows run the fakes in the same process as mystatus, so on 2 cores their CPU competes with mystatus's: replies released together are served one after the other, and that queueing (a fraction of a millisecond per request) counts against mystatus.\n\n")
 	w("- **Critical-path ideal.** A report cannot finish before its longest chain of dependent requests. With latency L, a chain of c dependent requests costs c×L. Each platform fetches at most B of its accounts at a time (the per-platform in-flight bound, `max_in_flight`, default %d), so N accounts of one platform take at least ⌈N/B⌉ waves: **ideal = ⌈N/B⌉ × c × L**. Requests that run side by side inside one account (Cloud Code's models, quota summary and plan, sent together once the token is there; Anthropic's usage and profile) do not lengthen the chain.\n", bound)
-	w("- **Row 1, all platforms.** lib/demo's fake of every registered platform behind a Fake adding %v, and N Google Antigravity accounts (1, 25, 50) behind a second Fake adding the same. The API-key and stored-token platforms need one round each; each Antigravity account has only a refresh token, so its chain is token → (fetchAvailableModels ∥ retrieveUserQuotaSummary ∥ loadCodeAssist), c = %d; the demo's Gemini CLI login has an expired access token, so its chain is token → loadCodeAssist → retrieveUserQuota, c = %d, the critical path; N ≤ B, so ideal = %d × %v = %v. The demo Fake forwards to the demo server over loopback, so the figure also carries that extra hop: it is an upper bound on mystatus's own cost. The demo's Z.ai deliberately rejects its key (one request, an explained failure), hence exit code 1.\n", allLatency, googleChain, fullChain, fullChain, allLatency, fullChain*allLatency)
+	w("- **Row 1, all platforms.** lib/demo's fake of every registered platform behind a Fake adding %v, and N Google Antigravity accounts (1, 25, 50) behind a second Fake adding the same. The API-key and stored-token platforms need one round each; each Antigravity account has only a refresh token, so its chain is token → (fetchAvailableModels ∥ retrieveUserQuotaSummary ∥ loadCodeAssist), c = %d; the demo's Gemini CLI login has an expired access token, so its chain is token → loadCodeAssist → retrieveUserQuota, c = %d, the critical path; N ≤ B, so ideal = %d × %v = %v. The Fakes serve the demo's handlers themselves (no second loopback hop), but they run in the measuring process on the same 2 cores: their CPU still counts against mystatus, so the figure is an upper bound on mystatus's own cost. The demo's Z.ai deliberately rejects its key (one request, an explained failure), hence exit code 1.\n", allLatency, googleChain, fullChain, fullChain, allLatency, fullChain*allLatency)
 	w("- **Row 2, scaling.** An OpenCode `antigravity-accounts.json` with N accounts (100, 500), each with a refresh token and a project and no stored access token: the cold chain is the same c = %d, at %v, with B = %d: ideal = ⌈N/%d⌉ × %d × %v. Each in-process run is a cold start (new HTTP client, credential store and token cache). Peak requests in flight can reach 3B: the bound counts accounts, and each account sends its three Cloud Code requests together. The next reports (rows marked ″) reuse the same process with the result cache bypassed (`--refresh`): minted tokens are kept until shortly before expiry, so the chain drops to c = %d and no token request is made. Peak RSS is the kernel's `ru_maxrss` of a real `mystatus` process (built with `go build -trimpath`), run with HOME and `MYSTATUS_*_BASE_URL` pointing at the fake.\n", googleChain, scaleLatency, bound, bound, googleChain, scaleLatency, warmChain)
 	w("- **Row 3, host.** `mystatus serve` speaking newline-delimited JSON-RPC over its stdin/stdout pipes, against row 1's fakes. Start → initialize reply is timed from just before fork until the reply line is read, a fresh process each time, interleaved with internal/bench/hello (the smallest Go program that answers one request line) started the same way. The first tools/call fills the result cache; the following ones are served from it (the fake's request counter proves no upstream request is made) and timed one by one, request written → reply read. Pings are sequential round trips for 2 s.\n")
 	w("- **Row 5, a hanging platform.** Row 1's fakes with OpenAI's base URL on a server that accepts and never answers; `mystatus --timeout %v` must end at the timeout: the timed-out request is not retried.\n", hangTimeout)

@@ -2,7 +2,6 @@ package bench
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -105,34 +104,6 @@ func TestGoogleFixtureReport(t *testing.T) {
 	data, err := os.ReadFile(filepath.Join(paths.OpenCodeConfigDir(), "antigravity-accounts.json"))
 	if err != nil || !strings.Contains(string(data), "CANARY") {
 		t.Fatalf("fixture secrets must carry CANARY: %v", err)
-	}
-}
-
-func TestProxyKeepsPath(t *testing.T) {
-	back, err := Start(0, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, r.URL.Path)
-	}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer back.Close()
-	h, err := Proxy(back.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	front, err := Start(0, h)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer front.Close()
-	resp, err := http.Get(front.URL + "/openai/wham/usage")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if string(b) != "/openai/wham/usage" {
-		t.Fatalf("backend saw %q", b)
 	}
 }
 

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httputil"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -159,20 +158,4 @@ func Environ(settings map[string]string) []string {
 		out = append(out, "MYSTATUS_"+strings.ToUpper(k)+"="+v)
 	}
 	return out
-}
-
-// Proxy forwards every request to target (a base URL), keeping the path:
-// it puts a Fake's latency and counters in front of another server, such
-// as the demo's fake of every platform.
-func Proxy(target string) (http.Handler, error) {
-	u, err := url.Parse(target)
-	if err != nil {
-		return nil, err
-	}
-	p := httputil.NewSingleHostReverseProxy(u)
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.Proxy = nil
-	tr.MaxIdleConnsPerHost = 256
-	p.Transport = tr
-	return p, nil
 }

@@ -218,6 +218,11 @@ func writeCredentials(paths auth.Paths, parts []part) error {
 	return nil
 }
 
+// Handler serves the fake platforms, for a caller that serves them on
+// its own server (the benchmarks put injected latency in front of them
+// without a second loopback hop). Requests use the paths of [Env.URL].
+func (e *Env) Handler() http.Handler { return e.srv.mux }
+
 // Deps returns d rewired to the demo: a credential store over the demo
 // HOME and settings taken from the demo only. The environment is ignored
 // entirely, so a real MYSTATUS_*_BASE_URL or OAuth client in the user's
