@@ -99,6 +99,10 @@ type Output struct {
 	// Invalid, when set, explains in Locale why the arguments were
 	// rejected; Text and Doc are then empty.
 	Invalid string
+
+	// wire holds the JSON of the reply's parts, encoded once, for an
+	// output the memo keeps: a cached call is then written, not encoded.
+	wire *wire
 }
 
 // commands is the registry, in listing order.
@@ -261,7 +265,9 @@ func runMystatus(ctx context.Context, env Env, args gjson.Result) Output {
 		out.Text = render.Markdown(rep, loc, ro)
 	}
 	if key != "" {
-		env.Memo.put(key, out)
+		kept := out
+		kept.wire = &wire{} // encoded by the first call the memo answers
+		env.Memo.put(key, kept)
 	}
 	return out
 }

@@ -185,6 +185,12 @@ func (c *call) toolsCall(ctx context.Context) (any, *jsonrpc2.Error) {
 	if out.Invalid != "" {
 		return &toolsCallResult{Content: []textContent{textBlock(out.Invalid)}, IsError: true}, nil
 	}
+	if out.wire != nil {
+		content, sc, err := out.wire.parts(out, c.structured())
+		if err == nil {
+			return &encodedCall{content: content, structured: sc}, nil
+		}
+	}
 	res := &toolsCallResult{Content: []textContent{textBlock(out.Text)}}
 	if out.Doc != nil && c.structured() {
 		res.StructuredContent = withMarkdown(out)

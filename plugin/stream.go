@@ -525,7 +525,11 @@ func (o *outBuf) response(id jsonrpc2.ID, res any, rerr *jsonrpc2.Error) error {
 	} else {
 		o.b.WriteString(`,"result":`)
 	}
-	if err := o.encode(v); err != nil {
+	if a, ok := v.(jsonAppender); ok {
+		if err := a.appendJSON(o); err != nil {
+			return err
+		}
+	} else if err := o.encode(v); err != nil {
 		return err
 	}
 	o.b.WriteString(`,"jsonrpc":"2.0"}`)

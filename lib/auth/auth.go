@@ -65,10 +65,20 @@ type File struct {
 	Data    []byte
 	ModTime time.Time
 	Mode    fs.FileMode
+
+	// text is Data as a string, set by the store, which never changes
+	// Data: gjson.GetBytes copies every value it returns, in case the
+	// bytes change, and the host queries the same file on every call.
+	text string
 }
 
 // Get returns the gjson value at path (paths are code constants).
-func (f *File) Get(path string) gjson.Result { return gjson.GetBytes(f.Data, path) }
+func (f *File) Get(path string) gjson.Result {
+	if f.text != "" || len(f.Data) == 0 {
+		return gjson.Get(f.text, path)
+	}
+	return gjson.GetBytes(f.Data, path)
+}
 
 // Store reads credential files, remembering each by path, size and mtime
 // so an unchanged file is not re-read (the plugin host lives long).
@@ -179,7 +189,7 @@ func read(path string, st fs.FileInfo) (*File, error) {
 	// Shadowed duplicates are secrets too: register before resolving them.
 	registerSecrets(gjson.ParseBytes(data), "")
 	data = LastWins(data)
-	return &File{Path: path, Data: data, ModTime: st.ModTime(), Mode: st.Mode()}, nil
+	return &File{Path: path, Data: data, ModTime: st.ModTime(), Mode: st.Mode(), text: string(data)}, nil
 }
 
 func fileErr(path string, err error) error {
