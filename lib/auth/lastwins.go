@@ -105,9 +105,14 @@ func registerSecrets(r gjson.Result, name string) {
 	}
 }
 
+// separators are dropped from key names before matching them; built once
+// (a Replacer builds its tables on first use, and every key of every
+// credential file is matched).
+var separators = strings.NewReplacer("_", "", "-", "")
+
 // secretField reports whether a JSON key names a credential.
 func secretField(name string) bool {
-	n := strings.NewReplacer("_", "", "-", "").Replace(strings.ToLower(name))
+	n := separators.Replace(strings.ToLower(name))
 	switch n {
 	case "key", "access", "refresh":
 		return true

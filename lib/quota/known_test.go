@@ -149,3 +149,39 @@ func TestLowEntropySecrets(t *testing.T) {
 		t.Errorf("%q", got)
 	}
 }
+
+// TestIndexGrowsByBatches: secrets registered one at a time, each followed
+// by a scrub (as 500 accounts minting tokens do), are all masked, through
+// an index of few sorted runs; after the oldest are forgotten (ids shift)
+// the index is rebuilt and still masks every remembered secret.
+func TestIndexGrowsByBatches(t *testing.T) {
+	secret := func(i int) string { return "tok" + strings.Repeat("Qx7", 6) + "-" + itoa(100000+i) + "-Zp" }
+	const n = 300
+	for i := range n {
+		RegisterSecret(secret(i))
+		ScrubKnown("warm " + secret(i)) // brings the index up to date
+	}
+	for i := range n {
+		if got := ScrubKnown("a " + secret(i) + " b"); got != "a "+Redacted+" b" {
+			t.Fatalf("secret %d: %q", i, got)
+		}
+	}
+	if levels, _ := lookup(); len(levels) > 16 {
+		t.Fatalf("%d sorted runs after %d single registrations, want O(log n)", len(levels), n)
+	}
+	// Overflow the registry: the oldest secrets go, ids move.
+	for i := range maxSecretBytes / 1000 {
+		RegisterSecret(strings.Repeat(string(rune('a'+i%26)), 990) + strings.Repeat("0", 10-len(itoa(i))) + itoa(i))
+	}
+	last := secret(n)
+	RegisterSecret(last)
+	if got := ScrubKnown("a " + last + " b"); got != "a "+Redacted+" b" {
+		t.Fatalf("after the registry dropped its oldest secrets: %q", got)
+	}
+	registry.mu.RLock()
+	shifted := registry.shifted
+	registry.mu.RUnlock()
+	if shifted {
+		t.Fatal("index not rebuilt after ids shifted")
+	}
+}

@@ -111,8 +111,16 @@ var registry struct {
 	secrets []string            // oldest first
 	known   map[string]struct{} // the same, for deduplication
 	size    int                 // bytes in secrets
-	index   grams               // every MinSecret-byte window, sorted
-	dirty   bool                // index is stale
+	// levels index every MinSecret-byte window of secrets[:indexed], in
+	// sorted runs of roughly halving sizes: each new batch of secrets is
+	// sorted on its own and merged with the runs no larger than twice
+	// its size, so registering n secrets one by one, each followed by a
+	// scrub, costs O(n log n) instead of a full re-sort every time. A
+	// published levels slice is never modified (readers keep snapshots).
+	levels  []grams
+	indexed int
+	dirty   bool // secrets were added since the index was built
+	shifted bool // old secrets were dropped: ids moved, rebuild in full
 }
 
 // grams index every MinSecret-byte window of the registered secrets: keys
@@ -183,6 +191,7 @@ func RegisterSecret(s string) {
 		registry.secrets = registry.secrets[1:]
 		delete(registry.known, old)
 		registry.size -= len(old)
+		registry.shifted = true
 	}
 	registry.dirty = true
 }
@@ -194,35 +203,71 @@ func gramAt(s string, i int) uint64 {
 		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
 }
 
-// lookup returns the index (rebuilt when stale) and the secrets it refers
-// to, under the read lock's protection of a snapshot.
-func lookup() (grams, []string) {
+// lookup returns the index (brought up to date first) and the secrets
+// its ids refer to, a snapshot that later registrations leave valid.
+func lookup() ([]grams, []string) {
 	registry.mu.RLock()
 	if !registry.dirty {
 		defer registry.mu.RUnlock()
-		return registry.index, registry.secrets
+		return registry.levels, registry.secrets
 	}
 	registry.mu.RUnlock()
 	registry.mu.Lock()
 	defer registry.mu.Unlock()
 	if registry.dirty {
-		n := 0
-		for _, s := range registry.secrets {
-			n += len(s) - MinSecret + 1
+		if registry.shifted {
+			registry.levels, registry.indexed, registry.shifted = nil, 0, false
 		}
-		idx := grams{make([]uint64, 0, n), make([]uint32, 0, n)}
-		for id, s := range registry.secrets {
-			for off := 0; off+MinSecret <= len(s); off++ {
-				idx.keys = append(idx.keys, gramAt(s, off))
-				idx.refs = append(idx.refs, uint32(id)<<offBits|uint32(off))
-			}
+		batch := gramsOf(registry.secrets, registry.indexed)
+		levels := slices.Clone(registry.levels)
+		for len(levels) > 0 && levels[len(levels)-1].Len() <= 2*batch.Len() {
+			batch = merge(levels[len(levels)-1], batch)
+			levels = levels[:len(levels)-1]
 		}
-		sort.Sort(idx)
-		registry.index, registry.dirty = idx, false
+		if batch.Len() > 0 {
+			levels = append(levels, batch)
+		}
+		registry.levels = levels
+		registry.indexed, registry.dirty = len(registry.secrets), false
 	}
-	// secrets is only ever appended to or resliced from the front, so the
-	// snapshot stays valid for the ids in this index.
-	return registry.index, registry.secrets
+	// secrets is only ever appended to or resliced from the front (which
+	// sets shifted), so the snapshot stays valid for the ids it indexes.
+	return registry.levels, registry.secrets
+}
+
+// gramsOf indexes the windows of secrets[from:], sorted.
+func gramsOf(secrets []string, from int) grams {
+	n := 0
+	for _, s := range secrets[from:] {
+		n += len(s) - MinSecret + 1
+	}
+	g := grams{make([]uint64, 0, n), make([]uint32, 0, n)}
+	for id := from; id < len(secrets); id++ {
+		s := secrets[id]
+		for off := 0; off+MinSecret <= len(s); off++ {
+			g.keys = append(g.keys, gramAt(s, off))
+			g.refs = append(g.refs, uint32(id)<<offBits|uint32(off))
+		}
+	}
+	sort.Sort(g)
+	return g
+}
+
+// merge returns the sorted union of two sorted runs, in new slices.
+func merge(a, b grams) grams {
+	n := a.Len() + b.Len()
+	g := grams{make([]uint64, 0, n), make([]uint32, 0, n)}
+	i, j := 0, 0
+	for i < a.Len() || j < b.Len() {
+		if j == b.Len() || (i < a.Len() && a.keys[i] <= b.keys[j]) {
+			g.keys, g.refs = append(g.keys, a.keys[i]), append(g.refs, a.refs[i])
+			i++
+		} else {
+			g.keys, g.refs = append(g.keys, b.keys[j]), append(g.refs, b.refs[j])
+			j++
+		}
+	}
+	return g
 }
 
 // ScrubKnown replaces with [Redacted] every piece of s that is a piece of a
@@ -234,8 +279,8 @@ func ScrubKnown(s string) string {
 	if len(s) < MinSecret {
 		return s
 	}
-	idx, secrets := lookup()
-	if idx.Len() == 0 {
+	levels, secrets := lookup()
+	if len(levels) == 0 {
 		return s
 	}
 	var mask []bool
@@ -244,16 +289,19 @@ func ScrubKnown(s string) string {
 			continue
 		}
 		k := gramAt(s, i)
-		j, found := slices.BinarySearch(idx.keys, k)
-		if !found {
-			continue
-		}
-		if mask == nil {
-			mask = make([]bool, len(s))
-		}
-		for n := 0; j < len(idx.keys) && idx.keys[j] == k && n < maxRefs; j, n = j+1, n+1 {
-			ref := idx.refs[j]
-			markSecret(s, secrets[ref>>offBits], i, int(ref&offMask), mask)
+		n := 0
+		for _, idx := range levels {
+			j, found := slices.BinarySearch(idx.keys, k)
+			if !found {
+				continue
+			}
+			if mask == nil {
+				mask = make([]bool, len(s))
+			}
+			for ; j < len(idx.keys) && idx.keys[j] == k && n < maxRefs; j, n = j+1, n+1 {
+				ref := idx.refs[j]
+				markSecret(s, secrets[ref>>offBits], i, int(ref&offMask), mask)
+			}
 		}
 	}
 	if mask == nil {

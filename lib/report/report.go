@@ -85,14 +85,18 @@ func (s *Service) sem(id quota.PlatformID) chan struct{} {
 	defer s.mu.Unlock()
 	c, ok := s.sems[id]
 	if !ok {
-		n := s.MaxInFlight
-		if n <= 0 {
-			n = DefaultMaxInFlight
-		}
-		c = make(chan struct{}, n)
+		c = make(chan struct{}, s.bound())
 		s.sems[id] = c
 	}
 	return c
+}
+
+// bound is the per-platform in-flight bound.
+func (s *Service) bound() int {
+	if s.MaxInFlight <= 0 {
+		return DefaultMaxInFlight
+	}
+	return s.MaxInFlight
 }
 
 func (s *Service) now() time.Time {
@@ -203,22 +207,35 @@ func (s *Service) runPlatform(ctx context.Context, p quota.Provider, refresh boo
 		missed bool // some account did not come from the cache
 		wg     sync.WaitGroup
 	)
+	var todo []int // targets to fetch, by index
 	for i, t := range targets {
 		if t.Err != nil {
-			mu.Lock() // fetches started for earlier targets may be recording already
 			accts[i], filled[i], missed = quota.Account{Name: t.Name, Err: t.Err}, true, true
-			mu.Unlock()
 			continue
 		}
+		todo = append(todo, i)
+	}
+	// At most the in-flight bound of workers take the targets in turn: a
+	// goroutine (with its context and timer) per account, most of them
+	// only waiting for the semaphore, cost 500 accounts megabytes.
+	var next atomic.Int64
+	for range min(len(todo), s.bound()) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			a, hit := s.fetch(ctx, p, t, refresh)
-			mu.Lock()
-			defer mu.Unlock()
-			if !closed {
-				accts[i], filled[i] = a, true
-				missed = missed || !hit
+			for {
+				n := int(next.Add(1) - 1)
+				if n >= len(todo) || ctx.Err() != nil {
+					return
+				}
+				i := todo[n]
+				a, hit := s.fetch(ctx, p, targets[i], refresh)
+				mu.Lock()
+				if !closed {
+					accts[i], filled[i] = a, true
+					missed = missed || !hit
+				}
+				mu.Unlock()
 			}
 		}()
 	}

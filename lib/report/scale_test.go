@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -176,18 +177,22 @@ func TestConcurrentReportsOneCallPerAccount(t *testing.T) {
 func testConcurrentReportsOneCallPerAccount(t *testing.T) {
 	c := newCounter(16)
 	c.hold = make(chan struct{})
-	s, keys := scaleService(c, 0) // no TTL: only coalescing can share
-	s.init()                      // allWaiting reads s.calls
+	// The host's set-up: a TTL. Each report's workers take the accounts
+	// in the same order, so at any moment they wait on the same ones: an
+	// account in flight is shared (coalesced), a finished one is cached.
+	s, keys := scaleService(c, time.Hour)
+	s.init() // allWaiting reads s.calls
 	const reports = 8
 	var wg sync.WaitGroup
 	failed := make([]bool, reports)
 	for i := range reports {
 		wg.Go(func() { failed[i] = s.Collect(context.Background(), Request{}).Failed() })
 	}
-	// Release the upstream only once every report waits on every account,
-	// so no account can finish before a report asks for it.
+	// Release the upstream only once every report waits on the first
+	// accounts of each platform (as many as the bound lets run), so the
+	// first fetches are shared by all of them.
 	deadline := time.Now().Add(20 * time.Second) // virtual time in the bubble
-	for !allWaiting(s, len(keys), reports) {
+	for !allWaiting(s, 2*16, reports) {
 		if time.Now().After(deadline) {
 			close(c.hold)
 			t.Fatal("reports never all waited on every account")
@@ -266,6 +271,34 @@ func TestPlatformsDoNotWaitForEachOther(t *testing.T) {
 		close(hold)
 		if rep := <-done; rep.Failed() {
 			t.Fatalf("report failed: %+v", rep.Results)
+		}
+	})
+}
+
+// TestGoroutinesBoundedAt500Accounts: a report of 500 accounts runs as
+// many fetches as the bound lets run, not a goroutine per account: with
+// every fetch held, the goroutines it adds stay near 2 per slot (the
+// worker and the shared fetch), far below the 1000 that a goroutine per
+// account (and its shared fetch) would make.
+func TestGoroutinesBoundedAt500Accounts(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c := newCounter(16)
+		c.hold = make(chan struct{})
+		s, _ := scaleService(c, 0)
+		s.init()
+		before := runtime.NumGoroutine()
+		done := make(chan quota.Report, 1)
+		go func() { done <- s.Collect(context.Background(), Request{}) }()
+		synctest.Wait() // every fetch that can start has started and waits on hold
+		added := runtime.NumGoroutine() - before
+		close(c.hold)
+		if rep := <-done; rep.Failed() {
+			t.Fatalf("report failed: %+v", rep.Results)
+		}
+		// 2 platforms × 16 slots × (worker + shared fetch), the
+		// collector, one per platform and their watchers: about 70.
+		if added > 100 {
+			t.Fatalf("%d goroutines while 32 fetches run, want at most 100", added)
 		}
 	})
 }

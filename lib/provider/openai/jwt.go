@@ -17,6 +17,9 @@ type claims struct {
 	Expires   time.Time // zero when the token carries no exp
 }
 
+// stdToURL turns the standard base64 alphabet into the URL one; built once.
+var stdToURL = strings.NewReplacer("+", "-", "/", "_")
+
 // decodeJWT reads the claims of a JWT without checking its signature. Any
 // token that is not a readable JWT yields no claims.
 func decodeJWT(token string) claims {
@@ -27,7 +30,7 @@ func decodeJWT(token string) claims {
 	// Accept both alphabets and any padding: tokens copied by hand or by
 	// other tools are not always strict base64url.
 	seg := strings.TrimRight(parts[1], "=")
-	seg = strings.NewReplacer("+", "-", "/", "_").Replace(seg)
+	seg = stdToURL.Replace(seg)
 	payload, err := base64.RawURLEncoding.DecodeString(seg)
 	if err != nil || !gjson.ValidBytes(payload) {
 		return claims{}
