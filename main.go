@@ -7,7 +7,6 @@ import (
 	"log"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"syscall"
 
 	"golang.org/x/term"
@@ -24,12 +23,6 @@ func run() int {
 	// stdout belongs to the report or, in serve mode, to the protocol:
 	// stray log output goes to stderr.
 	log.SetOutput(os.Stderr)
-	// Collect garbage at half the default heap growth unless GOGC says
-	// otherwise: a report of 500 accounts peaks at ~29 MB instead of ~33
-	// MB, for no measurable wall time (make bench, rows 2b and 2b′).
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(50)
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	// Keep the real stdout for the report or the protocol, and point

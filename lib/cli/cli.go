@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -150,7 +151,21 @@ func Main(ctx context.Context, env Env) int {
 		fmt.Fprint(env.Stderr, mainHelp(loc))
 		return ExitUsage
 	}
+	tuneGC(cmd, env.Getenv)
 	return app.exit(cmd, app.run(ctx, cmd, args))
+}
+
+// tuneGC sets how much the heap may grow between collections, unless GOGC
+// does. A one-shot command collects at half the default growth: a report
+// of 500 accounts peaks at 29 MB instead of 33, for no measurable wall
+// time. The host keeps the default: it answers cached calls from memory,
+// and collecting twice as often put a cycle in every few dozen calls and
+// took their p99 from 0.9 to 1.5 ms (make bench, rows 2b′ and 3a).
+func tuneGC(cmd *command, getenv func(string) string) {
+	if cmd == serveCommand || getenv("GOGC") != "" {
+		return
+	}
+	debug.SetGCPercent(50)
 }
 
 // splitCommand separates the command name from its arguments. The name

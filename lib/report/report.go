@@ -213,7 +213,16 @@ func (s *Service) runPlatform(ctx context.Context, p quota.Provider, refresh boo
 			accts[i], filled[i], missed = quota.Account{Name: t.Name, Err: t.Err}, true, true
 			continue
 		}
+		// Fresh cached accounts are taken here, without a worker: a
+		// report served wholly from the cache starts no goroutine.
+		if a, ok := s.cachedAccount(p, t, refresh); ok {
+			accts[i], filled[i] = a, true
+			continue
+		}
 		todo = append(todo, i)
+	}
+	if len(todo) == 0 {
+		return &quota.Result{Platform: id, Accounts: dedupe(accts), Cached: !missed}
 	}
 	// At most the in-flight bound of workers take the targets in turn: a
 	// goroutine (with its context and timer) per account, most of them
@@ -263,6 +272,9 @@ func (s *Service) runPlatform(ctx context.Context, p quota.Provider, refresh boo
 // credential stores signed in to one account (OpenCode's and Claude Code's
 // own login) are shown once, as the earlier store's. The order is kept.
 func dedupe(accts []quota.Account) []quota.Account {
+	if len(accts) < 2 {
+		return accts
+	}
 	out := make([]quota.Account, 0, len(accts))
 	seen := map[string]bool{}
 	for _, a := range accts {
@@ -291,11 +303,11 @@ type call struct {
 // runs on its own context so one waiter leaving does not fail the others;
 // it is cancelled when the last waiter leaves.
 func (s *Service) fetch(ctx context.Context, p quota.Provider, t quota.Target, refresh bool) (quota.Account, bool) {
-	key := string(p.ID()) + "\x00" + t.Key
+	key := cacheKey(p, t)
 	s.mu.Lock()
-	if c, ok := s.cache[key]; ok && s.TTL > 0 && !refresh && s.now().Sub(c.at) < s.TTL {
+	if a, ok := s.fresh(key, refresh); ok {
 		s.mu.Unlock()
-		return c.acct, true
+		return a, true
 	}
 	c, ok := s.calls[key]
 	if ok {
@@ -334,6 +346,30 @@ func (s *Service) fetch(ctx context.Context, p quota.Provider, t quota.Target, r
 		s.mu.Unlock()
 		return quota.Account{Name: t.Name, Err: ctxErr(ctx)}, false
 	}
+}
+
+// cacheKey is the cache and coalescing key of one account.
+func cacheKey(p quota.Provider, t quota.Target) string { return string(p.ID()) + "\x00" + t.Key }
+
+// fresh returns the cached account under key when it is within the TTL
+// and no refresh is asked; s.mu must be held.
+func (s *Service) fresh(key string, refresh bool) (quota.Account, bool) {
+	c, ok := s.cache[key]
+	if !ok || s.TTL <= 0 || refresh || s.now().Sub(c.at) >= s.TTL {
+		return quota.Account{}, false
+	}
+	return c.acct, true
+}
+
+// cachedAccount is [Service.fresh] for one target, taking the lock.
+func (s *Service) cachedAccount(p quota.Provider, t quota.Target, refresh bool) (quota.Account, bool) {
+	if s.TTL <= 0 || refresh {
+		return quota.Account{}, false
+	}
+	key := cacheKey(p, t)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.fresh(key, refresh)
 }
 
 // ctxErr classifies a finished context: canceled or timed out.
