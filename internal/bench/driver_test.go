@@ -243,7 +243,7 @@ func (d *driver) allPlatforms(latency time.Duration) (*Fake, *demo.Env, map[stri
 	d.t.Cleanup(env.Close)
 	// The demo's handler itself behind the latency: no second loopback
 	// hop whose CPU would count against mystatus.
-	f, err := Start(latency, env.Handler())
+	f, err := Start(latency, env.Handler)
 	if err != nil {
 		d.t.Fatal(err)
 	}
@@ -295,7 +295,7 @@ func (d *driver) withGoogle(env *demo.Env, settings map[string]string, n int, la
 	demoToken := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r = r.Clone(r.Context())
 		r.URL.Path, r.URL.RawPath = path.Join(tok.Path, r.URL.Path), "" // as a reverse proxy to it would
-		env.Handler().ServeHTTP(w, r)
+		env.Handler.ServeHTTP(w, r)
 	})
 	g, err := Start(latency, GoogleWith(demoToken))
 	if err != nil {

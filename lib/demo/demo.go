@@ -36,6 +36,10 @@ type Env struct {
 	Settings map[string]string
 	// URL is the fake server's base URL (http://127.0.0.1:port).
 	URL string
+	// Handler serves the fake platforms at the paths of URL, for a caller
+	// that serves them itself (the benchmarks put injected latency in
+	// front of them without a second loopback hop).
+	Handler http.Handler
 	// Close stops the server and removes the temporary HOME. It may be
 	// called more than once.
 	Close func()
@@ -110,6 +114,7 @@ func StartWith(ctx context.Context, now time.Time, ps []quota.Provider) (*Env, e
 		Paths:    paths,
 		Settings: settings,
 		URL:      base,
+		Handler:  s.mux,
 		srv:      s,
 		Close: func() {
 			once.Do(func() {
@@ -217,11 +222,6 @@ func writeCredentials(paths auth.Paths, parts []part) error {
 	}
 	return nil
 }
-
-// Handler serves the fake platforms, for a caller that serves them on
-// its own server (the benchmarks put injected latency in front of them
-// without a second loopback hop). Requests use the paths of [Env.URL].
-func (e *Env) Handler() http.Handler { return e.srv.mux }
 
 // Deps returns d rewired to the demo: a credential store over the demo
 // HOME and settings taken from the demo only. The environment is ignored
