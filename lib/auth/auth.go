@@ -136,6 +136,14 @@ func (s *Store) Read(path string) (*File, error) {
 		// auth.json: one of them reads and checks it, the others wait for
 		// that answer instead of each reading the file again.
 		v, _, _ := s.group.Do(path, func() (any, error) {
+			// A flight that ended between this caller's look at the
+			// cache and its Do has left its answer there.
+			s.mu.Lock()
+			prev, ok := s.cache[path]
+			s.mu.Unlock()
+			if ok && prev.mod.Equal(st.ModTime()) && prev.size == st.Size() {
+				return prev, nil
+			}
 			c := &cached{mod: st.ModTime(), size: st.Size()}
 			c.file, c.err = read(path, st)
 			// A failure is remembered only when it is the content's (a
