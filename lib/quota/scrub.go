@@ -109,18 +109,22 @@ const maxGap = 6
 var registry struct {
 	mu      sync.RWMutex
 	secrets []string            // oldest first
+	first   int                 // the id of secrets[0]: ids only grow
 	known   map[string]struct{} // the same, for deduplication
 	size    int                 // bytes in secrets
-	// levels index every MinSecret-byte window of secrets[:indexed], in
-	// sorted runs of roughly halving sizes: each new batch of secrets is
-	// sorted on its own and merged with the runs no larger than twice
-	// its size, so registering n secrets one by one, each followed by a
-	// scrub, costs O(n log n) instead of a full re-sort every time. A
-	// published levels slice is never modified (readers keep snapshots).
+	// levels index every MinSecret-byte window of the secrets with ids
+	// below indexed, in sorted runs of roughly halving sizes: each new
+	// batch of secrets is sorted on its own and merged with the runs no
+	// larger than twice its size, so registering n secrets one by one,
+	// each followed by a scrub, costs O(n log n) instead of a full
+	// re-sort every time. Windows of forgotten secrets (ids below first)
+	// are skipped, dropped by merges, and all at once by a full rebuild
+	// when they are half the index. A published levels slice is never
+	// modified (readers keep snapshots).
 	levels  []grams
 	indexed int
+	stale   int  // windows in levels of forgotten secrets
 	dirty   bool // secrets were added since the index was built
-	shifted bool // old secrets were dropped: ids moved, rebuild in full
 }
 
 // grams index every MinSecret-byte window of the registered secrets: keys
@@ -191,7 +195,10 @@ func RegisterSecret(s string) {
 		registry.secrets = registry.secrets[1:]
 		delete(registry.known, old)
 		registry.size -= len(old)
-		registry.shifted = true
+		if registry.first < registry.indexed {
+			registry.stale += len(old) - MinSecret + 1
+		}
+		registry.first++
 	}
 	registry.dirty = true
 }
@@ -203,67 +210,94 @@ func gramAt(s string, i int) uint64 {
 		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
 }
 
-// lookup returns the index (brought up to date first) and the secrets
-// its ids refer to, a snapshot that later registrations leave valid.
-func lookup() ([]grams, []string) {
+// maxID bounds secret ids (refs keep 32-offBits bits for them); the ids
+// are renumbered from 0 by a full rebuild before they reach it.
+const maxID = 1<<(32-offBits) - 1
+
+// index is a snapshot of the registry's index: its runs and the secrets
+// their ids refer to (secrets[id-first]).
+type index struct {
+	levels  []grams
+	secrets []string
+	first   int
+}
+
+// lookup returns the index, brought up to date first: a snapshot that
+// later registrations leave valid.
+func lookup() index {
 	registry.mu.RLock()
 	if !registry.dirty {
 		defer registry.mu.RUnlock()
-		return registry.levels, registry.secrets
+		return index{registry.levels, registry.secrets, registry.first}
 	}
 	registry.mu.RUnlock()
 	registry.mu.Lock()
 	defer registry.mu.Unlock()
 	if registry.dirty {
-		if registry.shifted {
-			registry.levels, registry.indexed, registry.shifted = nil, 0, false
+		total := 0
+		for _, l := range registry.levels {
+			total += l.Len()
 		}
-		batch := gramsOf(registry.secrets, registry.indexed)
+		next := registry.first + len(registry.secrets)
+		if 2*registry.stale > total || next > maxID {
+			// Start over: ids from 0, no forgotten windows.
+			registry.levels, registry.stale = nil, 0
+			registry.indexed, registry.first = 0, 0
+		}
+		from := max(registry.indexed, registry.first)
+		batch := gramsOf(registry.secrets[from-registry.first:], from)
 		levels := slices.Clone(registry.levels)
 		for len(levels) > 0 && levels[len(levels)-1].Len() <= 2*batch.Len() {
-			batch = merge(levels[len(levels)-1], batch)
-			levels = levels[:len(levels)-1]
+			last := levels[len(levels)-1]
+			merged := merge(last, batch, registry.first)
+			registry.stale -= last.Len() + batch.Len() - merged.Len()
+			batch, levels = merged, levels[:len(levels)-1]
 		}
 		if batch.Len() > 0 {
 			levels = append(levels, batch)
 		}
 		registry.levels = levels
-		registry.indexed, registry.dirty = len(registry.secrets), false
+		registry.indexed, registry.dirty = registry.first+len(registry.secrets), false
 	}
-	// secrets is only ever appended to or resliced from the front (which
-	// sets shifted), so the snapshot stays valid for the ids it indexes.
-	return registry.levels, registry.secrets
+	// secrets is only ever appended to or resliced from the front, so the
+	// snapshot stays valid for the ids it indexes.
+	return index{registry.levels, registry.secrets, registry.first}
 }
 
-// gramsOf indexes the windows of secrets[from:], sorted.
-func gramsOf(secrets []string, from int) grams {
+// gramsOf indexes the windows of secrets, the first of id base, sorted.
+func gramsOf(secrets []string, base int) grams {
 	n := 0
-	for _, s := range secrets[from:] {
+	for _, s := range secrets {
 		n += len(s) - MinSecret + 1
 	}
 	g := grams{make([]uint64, 0, n), make([]uint32, 0, n)}
-	for id := from; id < len(secrets); id++ {
-		s := secrets[id]
+	for i, s := range secrets {
 		for off := 0; off+MinSecret <= len(s); off++ {
 			g.keys = append(g.keys, gramAt(s, off))
-			g.refs = append(g.refs, uint32(id)<<offBits|uint32(off))
+			g.refs = append(g.refs, uint32(base+i)<<offBits|uint32(off))
 		}
 	}
 	sort.Sort(g)
 	return g
 }
 
-// merge returns the sorted union of two sorted runs, in new slices.
-func merge(a, b grams) grams {
+// merge returns the sorted union of two sorted runs, in new slices,
+// without the windows of secrets forgotten (ids below first).
+func merge(a, b grams, first int) grams {
 	n := a.Len() + b.Len()
 	g := grams{make([]uint64, 0, n), make([]uint32, 0, n)}
+	live := func(ref uint32) bool { return int(ref>>offBits) >= first }
 	i, j := 0, 0
 	for i < a.Len() || j < b.Len() {
 		if j == b.Len() || (i < a.Len() && a.keys[i] <= b.keys[j]) {
-			g.keys, g.refs = append(g.keys, a.keys[i]), append(g.refs, a.refs[i])
+			if live(a.refs[i]) {
+				g.keys, g.refs = append(g.keys, a.keys[i]), append(g.refs, a.refs[i])
+			}
 			i++
 		} else {
-			g.keys, g.refs = append(g.keys, b.keys[j]), append(g.refs, b.refs[j])
+			if live(b.refs[j]) {
+				g.keys, g.refs = append(g.keys, b.keys[j]), append(g.refs, b.refs[j])
+			}
 			j++
 		}
 	}
@@ -279,8 +313,8 @@ func ScrubKnown(s string) string {
 	if len(s) < MinSecret {
 		return s
 	}
-	levels, secrets := lookup()
-	if len(levels) == 0 {
+	idx := lookup()
+	if len(idx.levels) == 0 {
 		return s
 	}
 	var mask []bool
@@ -290,17 +324,21 @@ func ScrubKnown(s string) string {
 		}
 		k := gramAt(s, i)
 		n := 0
-		for _, idx := range levels {
-			j, found := slices.BinarySearch(idx.keys, k)
+		for _, run := range idx.levels {
+			j, found := slices.BinarySearch(run.keys, k)
 			if !found {
 				continue
 			}
-			if mask == nil {
-				mask = make([]bool, len(s))
-			}
-			for ; j < len(idx.keys) && idx.keys[j] == k && n < maxRefs; j, n = j+1, n+1 {
-				ref := idx.refs[j]
-				markSecret(s, secrets[ref>>offBits], i, int(ref&offMask), mask)
+			for ; j < len(run.keys) && run.keys[j] == k && n < maxRefs; j++ {
+				id := int(run.refs[j] >> offBits)
+				if id < idx.first {
+					continue // forgotten
+				}
+				if mask == nil {
+					mask = make([]bool, len(s))
+				}
+				markSecret(s, idx.secrets[id-idx.first], i, int(run.refs[j]&offMask), mask)
+				n++
 			}
 		}
 	}
