@@ -1,12 +1,15 @@
 package main
 
 import (
+	"flag"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -21,6 +24,18 @@ func TestMain(m *testing.M) {
 	// hundred times. testscript and runCLI pass GORACE on to the commands.
 	if !strings.Contains(os.Getenv("GORACE"), "atexit_sleep_ms") {
 		os.Setenv("GORACE", strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
+	}
+	if filepath.Base(os.Args[0]) != "mystatus" {
+		// The test run itself, not a script's mystatus command (whose
+		// arguments are not test flags). Its cases mostly wait on child
+		// processes, so four per core run side by side unless -parallel
+		// is given; none depends on how long another takes.
+		flag.Parse()
+		set := false
+		flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
+		if !set {
+			flag.Set("test.parallel", strconv.Itoa(4*runtime.GOMAXPROCS(0)))
+		}
 	}
 	testscript.Main(m, map[string]func(){"mystatus": func() { os.Exit(run()) }})
 }
