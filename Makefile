@@ -2,6 +2,7 @@
 GO      ?= go
 BIN     ?= bin/mystatus
 FUZZTIME ?= 2000x
+PKGPAR  ?= $(shell echo $$(( $$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2) * 2 )))
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(shell git rev-parse --short=12 HEAD 2>/dev/null) -X main.date=$(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 
@@ -26,9 +27,11 @@ unit:
 
 ## race: every package's tests under the race detector (what `make test` runs);
 ## -ldflags=-w leaves DWARF out of the ~40 test binaries (quicker links; race
-## reports symbolize without it)
+## reports symbolize without it); two packages per core at a time, since the
+## longest (internal/faults, the scripts) mostly wait, and the last ones to
+## build would otherwise run alone (2 cores: 50–60 s → 43–47 s)
 race:
-	$(GO) test -race -ldflags=-w ./...
+	$(GO) test -race -ldflags=-w -p $(PKGPAR) ./...
 
 vet:
 	$(GO) vet ./...

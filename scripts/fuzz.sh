@@ -6,6 +6,7 @@
 # (`go test -c -fuzz`, which takes one package at a time) and then run once
 # per target, instead of `go test -fuzz` rebuilding and relinking the
 # package for every target; see fuzz_package for how packages overlap.
+# Each build and each target prints how long it took.
 set -euo pipefail
 time=${1:-2000x}
 cd "$(dirname "$0")/.."
@@ -17,25 +18,28 @@ status=0
 targets=$(grep -rn --include='*_test.go' -E '^func Fuzz[A-Za-z0-9_]*\(' . | grep -v '^./e2e/' |
   sed -E 's#^\./([^:]*)/[^/:]*:[0-9]+:func (Fuzz[A-Za-z0-9_]*)\(.*#\1 \2#' | sort -u)
 dirs=$(awk '{print $1}' <<<"$targets" | sort -u)
-jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
+# One package more than cores: a fuzzing run leaves some of its core idle
+# (coordinator and worker hand inputs back and forth), and a link overlaps.
+jobs=${FUZZ_JOBS:-$(( $(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2) + 1 ))}
 
 # fuzz_package builds one package's instrumented binary, then runs each of
-# its targets with one fuzzing worker; the packages run side by side, one
-# per core, so one package's link overlaps another's fuzzing. Its output
+# its targets with one fuzzing worker; the packages run side by side
+# ($jobs at a time), so one package's link overlaps another's fuzzing. Its output
 # goes to $bins/<dir>.out, and $bins/<dir>.failed marks a failure.
 fuzz_package() {
-  local dir=$1 flat bin name attempt ok log
+  local dir=$1 flat bin name attempt ok log started
   flat=$(tr / _ <<<"$dir")
   bin=$bins/$flat.test
   log=$bins/$flat.log
   exec >"$bins/$flat.out" 2>&1
-  echo "build ./$dir (fuzz instrumented)"
+  started=$(date +%s%N)
   if ! go test -c -fuzz=. -ldflags=-w -o "$bin" "./$dir"; then
     touch "$bins/$flat.failed"
     return
   fi
+  echo "build ./$dir (fuzz instrumented): $(( ($(date +%s%N) - started) / 1000000 )) ms"
   for name in $(awk -v d="$dir" '$1==d {print $2}' <<<"$targets"); do
-    echo "fuzz ./$dir $name ($time)"
+    started=$(date +%s%N)
     ok=0
     for attempt in 1 2; do
       # The binary runs in its package directory, where testdata/fuzz holds
@@ -53,6 +57,7 @@ fuzz_package() {
       fi
       echo "  (engine deadline flake, no failing input; retrying, attempt $attempt)"
     done
+    echo "fuzz ./$dir $name ($time): $(( ($(date +%s%N) - started) / 1000000 )) ms"
     if [ $ok = 0 ]; then
       if grep -qi 'failing input' "$log" || ! grep -q 'context deadline exceeded' "$log"; then
         cat "$log"
