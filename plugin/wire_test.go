@@ -297,8 +297,23 @@ func FuzzWriteEquivalence(f *testing.F) {
 			if err := resp.SetResult(res); err != nil {
 				t.Fatal(err)
 			}
-			if want := oldFrame(t, FramingNDJSON, resp); len(w.calls) != 1 || w.calls[0] != want {
+			want := oldFrame(t, FramingNDJSON, resp)
+			if len(w.calls) != 1 || w.calls[0] != want {
 				t.Fatalf("got %q, want %q", w.calls, want)
+			}
+			// The memo's pre-encoded form of the same result writes the
+			// same bytes.
+			content, err := json.Marshal(res.Content)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var w2 writes
+			s2 := newStream(strings.NewReader(""), &w2, FramingNDJSON, nil)
+			if err := s2.writeResponse(jid, &encodedCall{content: content}, nil); err != nil {
+				t.Fatal(err)
+			}
+			if len(w2.calls) != 1 || w2.calls[0] != want {
+				t.Fatalf("pre-encoded: got %q, want %q", w2.calls, want)
 			}
 		}
 	})
