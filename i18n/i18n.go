@@ -450,3 +450,8 @@ func Detect(explicit string, getenv func(string) string) string {
 	}
 	return Languages[0]
 }
+
+// The English catalog, needed by every localizer (it is the fallback), is
+// parsed in the background from package initialisation on: on a second
+// core it overlaps the rest of the program's start.
+func init() { go english() }
