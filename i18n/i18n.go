@@ -1,10 +1,11 @@
 // Package i18n holds the embedded message catalogs (active.en.json,
 // active.zh.json, active.fr.json) and the language detection rules.
 //
-// A language's catalogs are parsed once, on first use, and only read
-// afterwards. [T]
-// never panics: a message missing in a language falls back to English,
-// and a message missing everywhere renders as its ID.
+// A language's catalog is parsed once, on first use (English, the
+// fallback, in the background from start-up on), and only read
+// afterwards; a localizer remembers the messages it rendered. [T] never
+// panics: a message missing in a language falls back to English, and a
+// message missing everywhere renders as its ID.
 package i18n
 
 import (
