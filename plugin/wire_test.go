@@ -2,6 +2,7 @@ package plugin
 
 import (
 	"encoding/json"
+	"io"
 	"log/slog"
 	"math"
 	"strings"
@@ -199,9 +200,16 @@ func (w *writes) Write(p []byte) (int, error) {
 
 // oldFrame is the frame jsonrpc2's Reply or Notify wrote for msg, through
 // the stream's WriteObject, as the host used to send its messages.
+// writeOnly is a stream that is only written to: without newStream's
+// 64 KiB read buffer, which the fuzz targets would allocate for every
+// input several times over.
+func writeOnly(w io.Writer, framing string) *stream {
+	return &stream{w: w, framing: framing, max: MaxMessage, log: slog.New(slog.DiscardHandler), drain: func() {}}
+}
+
 func oldFrame(t testing.TB, framing string, msg any) string {
 	var w writes
-	s := newStream(strings.NewReader(""), &w, framing, nil)
+	s := writeOnly(&w, framing)
 	if err := s.WriteObject(msg); err != nil {
 		t.Fatal(err)
 	}
@@ -224,7 +232,7 @@ func TestWriteEquivalence(t *testing.T) {
 		for _, id := range ids {
 			for i, res := range results {
 				var w writes
-				s := newStream(strings.NewReader(""), &w, framing, nil)
+				s := writeOnly(&w, framing)
 				if err := s.writeResponse(id, res, nil); err != nil {
 					t.Fatal(err)
 				}
@@ -237,7 +245,7 @@ func TestWriteEquivalence(t *testing.T) {
 				}
 			}
 			var w writes
-			s := newStream(strings.NewReader(""), &w, framing, nil)
+			s := writeOnly(&w, framing)
 			e := invalidParams("bad <x>")
 			e.SetError(&versionErrorData{Requested: json.RawMessage(` "v" `), Supported: supportedVersions})
 			if err := s.writeResponse(id, nil, e); err != nil {
@@ -248,7 +256,7 @@ func TestWriteEquivalence(t *testing.T) {
 			}
 		}
 		var w writes
-		s := newStream(strings.NewReader(""), &w, framing, nil)
+		s := writeOnly(&w, framing)
 		params := &progressParams{Message: "<é>", Progress: 1, ProgressToken: json.RawMessage(`"t<"`), Total: 2}
 		if err := s.writeNotification("notifications/progress", params); err != nil {
 			t.Fatal(err)
@@ -267,7 +275,7 @@ func TestWriteEquivalence(t *testing.T) {
 // -32603 rather than left without a reply.
 func TestWriteUnencodable(t *testing.T) {
 	var w writes
-	s := newStream(strings.NewReader(""), &w, FramingNDJSON, slog.New(slog.DiscardHandler))
+	s := writeOnly(&w, FramingNDJSON)
 	if err := s.writeResponse(jsonrpc2.ID{Num: 3}, &reportResult{Report: math.NaN()}, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -289,7 +297,7 @@ func FuzzWriteEquivalence(f *testing.F) {
 			}
 			res := &toolsCallResult{Content: []textContent{textBlock(text)}}
 			var w writes
-			s := newStream(strings.NewReader(""), &w, FramingNDJSON, nil)
+			s := writeOnly(&w, FramingNDJSON)
 			if err := s.writeResponse(jid, res, nil); err != nil {
 				t.Fatal(err)
 			}
@@ -308,7 +316,7 @@ func FuzzWriteEquivalence(f *testing.F) {
 				t.Fatal(err)
 			}
 			var w2 writes
-			s2 := newStream(strings.NewReader(""), &w2, FramingNDJSON, nil)
+			s2 := writeOnly(&w2, FramingNDJSON)
 			if err := s2.writeResponse(jid, &encodedCall{content: content}, nil); err != nil {
 				t.Fatal(err)
 			}
