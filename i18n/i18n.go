@@ -176,14 +176,16 @@ type Localizer struct {
 // long-lived host keeps at most this many renderings per language.
 const memoSize = 4096
 
-// memoKey is the memo key of a message, or false when a data value is of
-// a type the key does not encode (the message is then rendered afresh).
-func memoKey(id string, count any, data map[string]any) (string, bool) {
-	if count == nil && len(data) == 0 {
+// memoKey is the memo key of a message (kind tells T's from N's), or
+// false when a data value is of a type the key does not encode (the
+// message is then rendered afresh).
+func memoKey(kind, id string, count any, data map[string]any) (string, bool) {
+	if kind == "" && count == nil && len(data) == 0 {
 		return id, true // ids hold no control bytes, unlike composed keys
 	}
 	var b strings.Builder
-	b.Grow(len(id) + 16*len(data) + 8)
+	b.Grow(len(kind) + len(id) + 16*len(data) + 8)
+	b.WriteString(kind)
 	b.WriteString(id)
 	if count != nil && !appendValue(&b, count) {
 		return "", false
@@ -226,20 +228,26 @@ func appendValue(b *strings.Builder, v any) bool {
 	return true
 }
 
-func (l *Localizer) recall(key string) (string, bool) {
+// memoized returns the rendering remembered under key, or renders and
+// remembers it; with keyed false it only renders.
+func (l *Localizer) memoized(key string, keyed bool, render func() string) string {
+	if !keyed {
+		return render()
+	}
 	l.memoMu.RLock()
 	s, ok := l.memo[key]
 	l.memoMu.RUnlock()
-	return s, ok
-}
-
-func (l *Localizer) remember(key, s string) {
+	if ok {
+		return s
+	}
+	s = render()
 	l.memoMu.Lock()
 	if l.memo == nil || len(l.memo) >= memoSize {
 		l.memo = make(map[string]string, 64)
 	}
 	l.memo[key] = s
 	l.memoMu.Unlock()
+	return s
 }
 
 // New returns the localizer for lang (any BCP 47 or POSIX form; an
@@ -265,17 +273,8 @@ func (l *Localizer) Lang() string { return l.lang }
 // T renders message id with data. It never fails: a missing translation
 // falls back to English and a missing message renders as its ID.
 func (l *Localizer) T(id string, data map[string]any) string {
-	key, memo := memoKey(id, nil, data)
-	if memo {
-		if s, ok := l.recall(key); ok {
-			return s
-		}
-	}
-	s := l.t(id, data)
-	if memo {
-		l.remember(key, s)
-	}
-	return s
+	key, ok := memoKey("", id, nil, data)
+	return l.memoized(key, ok, func() string { return l.t(id, data) })
 }
 
 func (l *Localizer) t(id string, data map[string]any) string {
@@ -375,17 +374,8 @@ func isLatin(r rune) bool { return r < unicode.MaxASCII && (unicode.IsLetter(r) 
 // N renders the plural message id for count (an int, or a decimal number
 // formatted as a string). data may be nil; templates see {{.Count}}.
 func (l *Localizer) N(id string, count any, data map[string]any) string {
-	key, memo := memoKey(id, count, data)
-	if memo {
-		if s, ok := l.recall("\x02" + key); ok {
-			return s
-		}
-	}
-	s := l.n(id, count, data)
-	if memo {
-		l.remember("\x02"+key, s)
-	}
-	return s
+	key, ok := memoKey("\x02", id, count, data)
+	return l.memoized(key, ok, func() string { return l.n(id, count, data) })
 }
 
 func (l *Localizer) n(id string, count any, data map[string]any) string {

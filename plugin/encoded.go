@@ -34,7 +34,7 @@ func (w *wire) parts(out Output, structured bool) (content, sc []byte, err error
 // encodedCall is a tools/call result whose content and structured parts
 // are already JSON. It is written as encoding/json would write the
 // equivalent toolsCallResult (the field order of its tags), which
-// TestEncodedCallMatchesEncoding checks.
+// TestMemoHitWritesSameBytes and FuzzWriteEquivalence check.
 type encodedCall struct {
 	meta       *resultMeta
 	content    []byte

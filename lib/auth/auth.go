@@ -131,7 +131,7 @@ func (s *Store) Read(path string) (*File, error) {
 	s.mu.Lock()
 	c, ok := s.cache[path]
 	s.mu.Unlock()
-	if !ok || !c.mod.Equal(st.ModTime()) || c.size != st.Size() {
+	if !ok || !c.current(st) {
 		// The platforms of one report start together and most read
 		// auth.json: one of them reads and checks it, the others wait for
 		// that answer instead of each reading the file again.
@@ -141,7 +141,7 @@ func (s *Store) Read(path string) (*File, error) {
 			s.mu.Lock()
 			prev, ok := s.cache[path]
 			s.mu.Unlock()
-			if ok && prev.mod.Equal(st.ModTime()) && prev.size == st.Size() {
+			if ok && prev.current(st) {
 				return prev, nil
 			}
 			c := &cached{mod: st.ModTime(), size: st.Size()}
@@ -177,6 +177,11 @@ type cached struct {
 	err  error
 	mod  time.Time
 	size int64
+}
+
+// current reports whether c was read from the file as st describes it.
+func (c *cached) current(st fs.FileInfo) bool {
+	return c.mod.Equal(st.ModTime()) && c.size == st.Size()
 }
 
 // readFile is safefile.Read; the tests count the reads through it.

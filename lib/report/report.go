@@ -363,9 +363,6 @@ func (s *Service) fresh(key string, refresh bool) (quota.Account, bool) {
 
 // cachedAccount is [Service.fresh] for one target, taking the lock.
 func (s *Service) cachedAccount(p quota.Provider, t quota.Target, refresh bool) (quota.Account, bool) {
-	if s.TTL <= 0 || refresh {
-		return quota.Account{}, false
-	}
 	key := cacheKey(p, t)
 	s.mu.Lock()
 	defer s.mu.Unlock()
