@@ -15,10 +15,8 @@ export MYSTATUS_BIN
 echo "== Go SDK client (github.com/modelcontextprotocol/go-sdk)"
 (cd "$here" && go vet ./... && go test -count=1 . )
 echo "== TypeScript SDK v1 client (@modelcontextprotocol/sdk)"
-(cd "$here/node" && npm ci --no-audit --no-fund && node --test)
+"$here/deps.sh" node
+(cd "$here/node" && node --test)
 echo "== Real agents (Claude Code, OpenCode, Gemini CLI, Codex CLI) against a loopback fake model"
-# npm install against the committed lockfile, not npm ci: the registry here lacks
-# the other platforms' optional opencode-* packages, so the lockfile cannot list
-# them and npm ci would reject it.
-(cd "$here/agents" && npm install --no-save --no-audit --no-fund --loglevel=error)
+"$here/deps.sh" agents
 (cd "$here" && MYSTATUS_AGENTS="$here/agents" go test -count=1 -timeout 15m ./agents/)

@@ -4,7 +4,7 @@
 // fake model (fakemodel_test.go), and checks what each agent sends the model
 // after calling the mystatus tool or running its slash command.
 //
-// run.sh installs the agents (npm ci) and sets MYSTATUS_BIN and
+// run.sh installs the agents (e2e/deps.sh agents) and sets MYSTATUS_BIN and
 // MYSTATUS_AGENTS; without them the tests are skipped.
 package agents
 
@@ -163,7 +163,7 @@ func agentBin(t *testing.T, rel ...string) string {
 	t.Helper()
 	p := filepath.Join(append([]string{agentsDir, "node_modules"}, rel...)...)
 	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("agent binary missing (npm ci in e2e/agents): %v", err)
+		t.Fatalf("agent binary missing (run e2e/deps.sh agents): %v", err)
 	}
 	return p
 }

@@ -10,9 +10,7 @@ export MYSTATUS_BIN="${MYSTATUS_BIN:-$DIST/bin/mystatus-$(go env GOOS 2>/dev/nul
 cd "$here"
 # The harness's own dependencies (MCP SDK, OpenCode, its plugin API) from
 # the lockfile; this also fills the npm cache the offline install reads.
-# npm install, not npm ci: the registry here lacks the other platforms' optional
-# packages of opencode-ai, so the lockfile cannot list them and npm ci refuses it.
-npm install --no-save --no-audit --no-fund --loglevel=error
+"$here/../deps.sh" install
 node --test --test-concurrency=1 ./*.test.mjs
 # A real OpenCode (opencode-ai from this folder's lockfile) with the plugin
 # from the tarball and the loopback fake model of e2e/agents.
