@@ -176,19 +176,18 @@ type Localizer struct {
 // long-lived host keeps at most this many renderings per language.
 const memoSize = 4096
 
-// memoKey is the memo key of a message (kind tells T's from N's), or
-// false when a data value is of a type the key does not encode (the
-// message is then rendered afresh).
-func memoKey(kind, id string, count any, data map[string]any) (string, bool) {
-	if kind == "" && count == nil && len(data) == 0 {
-		return id, true // ids hold no control bytes, unlike composed keys
-	}
-	var b strings.Builder
-	b.Grow(len(kind) + len(id) + 16*len(data) + 8)
-	b.WriteString(kind)
-	b.WriteString(id)
-	if count != nil && !appendValue(&b, count) {
-		return "", false
+// appendMemoKey appends the memo key of a message (kind tells T's from
+// N's) to buf, or reports false when a data value is of a type the key does
+// not encode (the message is then rendered afresh). The key is built in the
+// caller's stack buffer: a lookup by string(key) allocates nothing, only a
+// new entry copies it.
+func appendMemoKey(buf []byte, kind, id string, count any, data map[string]any) ([]byte, bool) {
+	buf = append(append(buf, kind...), id...)
+	if count != nil {
+		var ok bool
+		if buf, ok = appendValue(buf, count); !ok {
+			return nil, false
+		}
 	}
 	if len(data) > 0 {
 		var arr [8]string
@@ -198,44 +197,38 @@ func memoKey(kind, id string, count any, data map[string]any) (string, bool) {
 		}
 		slices.Sort(keys)
 		for _, k := range keys {
-			b.WriteByte(0)
-			b.WriteString(k)
-			if !appendValue(&b, data[k]) {
-				return "", false
+			var ok bool
+			buf = append(append(buf, 0), k...)
+			if buf, ok = appendValue(buf, data[k]); !ok {
+				return nil, false
 			}
 		}
 	}
-	return b.String(), true
+	return buf, true
 }
 
-// appendValue writes v, tagged with its type (a template may treat 1 and
+// appendValue appends v, tagged with its type (a template may treat 1 and
 // "1" differently), for the types messages are given.
-func appendValue(b *strings.Builder, v any) bool {
-	var buf [24]byte
+func appendValue(buf []byte, v any) ([]byte, bool) {
 	switch v := v.(type) {
 	case string:
-		b.WriteString("\x01s")
-		b.WriteString(v)
+		return append(append(buf, "\x01s"...), v...), true
 	case int:
-		b.WriteString("\x01i")
-		b.Write(strconv.AppendInt(buf[:0], int64(v), 10))
+		return strconv.AppendInt(append(buf, "\x01i"...), int64(v), 10), true
 	case int64:
-		b.WriteString("\x01l")
-		b.Write(strconv.AppendInt(buf[:0], v, 10))
-	default:
-		return false
+		return strconv.AppendInt(append(buf, "\x01l"...), v, 10), true
 	}
-	return true
+	return buf, false
 }
 
 // memoized returns the rendering remembered under key, or renders and
 // remembers it; with keyed false it only renders.
-func (l *Localizer) memoized(key string, keyed bool, render func() string) string {
+func memoized[K string | []byte](l *Localizer, key K, keyed bool, render func() string) string {
 	if !keyed {
 		return render()
 	}
 	l.memoMu.RLock()
-	s, ok := l.memo[key]
+	s, ok := l.memo[string(key)]
 	l.memoMu.RUnlock()
 	if ok {
 		return s
@@ -245,7 +238,7 @@ func (l *Localizer) memoized(key string, keyed bool, render func() string) strin
 	if l.memo == nil || len(l.memo) >= memoSize {
 		l.memo = make(map[string]string, 64)
 	}
-	l.memo[key] = s
+	l.memo[string(key)] = s
 	l.memoMu.Unlock()
 	return s
 }
@@ -273,8 +266,13 @@ func (l *Localizer) Lang() string { return l.lang }
 // T renders message id with data. It never fails: a missing translation
 // falls back to English and a missing message renders as its ID.
 func (l *Localizer) T(id string, data map[string]any) string {
-	key, ok := memoKey("", id, nil, data)
-	return l.memoized(key, ok, func() string { return l.t(id, data) })
+	if len(data) == 0 {
+		// ids hold no control bytes, unlike composed keys
+		return memoized(l, id, true, func() string { return l.t(id, data) })
+	}
+	var buf [128]byte
+	key, ok := appendMemoKey(buf[:0], "", id, nil, data)
+	return memoized(l, key, ok, func() string { return l.t(id, data) })
 }
 
 func (l *Localizer) t(id string, data map[string]any) string {
@@ -374,8 +372,9 @@ func isLatin(r rune) bool { return r < unicode.MaxASCII && (unicode.IsLetter(r) 
 // N renders the plural message id for count (an int, or a decimal number
 // formatted as a string). data may be nil; templates see {{.Count}}.
 func (l *Localizer) N(id string, count any, data map[string]any) string {
-	key, ok := memoKey("\x02", id, count, data)
-	return l.memoized(key, ok, func() string { return l.n(id, count, data) })
+	var buf [128]byte
+	key, ok := appendMemoKey(buf[:0], "\x02", id, count, data)
+	return memoized(l, key, ok, func() string { return l.n(id, count, data) })
 }
 
 func (l *Localizer) n(id string, count any, data map[string]any) string {

@@ -259,6 +259,13 @@ func cellWidth(s string) int {
 		}
 	}
 	for _, r := range s {
+		// Nothing below U+1100 (the first East Asian Wide block) is wide,
+		// nor are the block elements the bars are drawn with: skipping the
+		// width table for them halves a large report's table layout.
+		if r < 0x1100 || (r >= 0x2580 && r <= 0x259f) {
+			n++
+			continue
+		}
 		switch width.LookupRune(r).Kind() {
 		case width.EastAsianWide, width.EastAsianFullwidth:
 			n += 2

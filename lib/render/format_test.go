@@ -4,6 +4,9 @@ import (
 	"math"
 	"testing"
 	"time"
+	"unicode"
+
+	"golang.org/x/text/width"
 
 	"github.com/mystatus/mystatus/i18n"
 	"github.com/mystatus/mystatus/lib/quota"
@@ -159,6 +162,24 @@ func TestWhen(t *testing.T) {
 		}
 		if got := WhenAt(loc, tt.t, now, time.UTC); got != tt.whenAt {
 			t.Errorf("%s WhenAt(%v) = %q, want %q", tt.lang, tt.t, got, tt.whenAt)
+		}
+	}
+}
+
+// TestCellWidthFastPath checks the runes cellWidth counts without the width
+// table: none of them is East Asian Wide or Fullwidth.
+func TestCellWidthFastPath(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if !(r < 0x1100 || (r >= 0x2580 && r <= 0x259f)) {
+			continue
+		}
+		if k := width.LookupRune(r).Kind(); k == width.EastAsianWide || k == width.EastAsianFullwidth {
+			t.Fatalf("U+%04X is wide, but cellWidth counts it as one cell", r)
+		}
+	}
+	for s, want := range map[string]int{"": 0, "abc": 3, "███░░": 5, "中文": 4, "５": 2, "a中b": 4, "\x1b[31mab\x1b[0m": 2, "é": 1} {
+		if got := cellWidth(s); got != want {
+			t.Errorf("cellWidth(%q) = %d, want %d", s, got, want)
 		}
 	}
 }

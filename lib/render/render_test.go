@@ -2,6 +2,7 @@ package render
 
 import (
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/mystatus/mystatus/i18n"
 	"github.com/mystatus/mystatus/internal/testkit"
 	"github.com/mystatus/mystatus/lib/quota"
+	"github.com/rogpeppe/go-internal/diff"
 )
 
 var now = time.Date(2026, 1, 23, 15, 0, 0, 0, time.UTC)
@@ -301,5 +303,45 @@ func TestMoneySplitOwed(t *testing.T) {
 	w := &writer{loc: i18n.New("en"), opts: Options{Now: now}}
 	if lines := w.moneyLines(m); lines[len(lines)-1] != "CN¥12.50 granted, CN¥3.00 topped up" {
 		t.Errorf("positive cash: %q", lines)
+	}
+}
+
+// TestManyAccountsRenderInParallelAsInSeries renders a platform with many
+// accounts (every kind of window and detail of the sample, renamed) split
+// over 1 to 5 runs, in both forms and every language: the parallel
+// renderings are byte for byte the serial one. Under -race it also checks
+// the runs share nothing unsafely (the localizer's memo among them).
+func TestManyAccountsRenderInParallelAsInSeries(t *testing.T) {
+	var pool []quota.Account
+	for _, res := range sample().Results {
+		for _, a := range res.Accounts {
+			if a.Err == nil {
+				pool = append(pool, a)
+			}
+		}
+	}
+	var accounts []quota.Account
+	for i := range 3*parallelAccounts + 7 {
+		a := pool[i%len(pool)]
+		a.Name = fmt.Sprintf("user%03d@example.com", i)
+		accounts = append(accounts, a)
+	}
+	rep := quota.Report{GeneratedAt: now, Results: []quota.Result{{Platform: "antigravity", Accounts: accounts}}}
+	defer func(c func(int) int) { cores = c }(cores)
+	for _, lang := range []string{"en", "fr", "zh"} {
+		for _, terminal := range []bool{false, true} {
+			opts := Options{Now: now, Location: time.UTC, Terminal: terminal}
+			cores = func(int) int { return 1 }
+			serial := Markdown(rep, i18n.New(lang), opts)
+			if n := strings.Count(serial, "user"); n < len(accounts) {
+				t.Fatalf("%s: %d account names in the serial rendering, want %d", lang, n, len(accounts))
+			}
+			for runs := 2; runs <= 5; runs++ {
+				cores = func(int) int { return runs }
+				if got := Markdown(rep, i18n.New(lang), opts); got != serial {
+					t.Fatalf("%s terminal=%v, %d runs: the rendering differs from the serial one\n%s", lang, terminal, runs, diff.Diff("serial", []byte(serial), "parallel", []byte(got)))
+				}
+			}
+		}
 	}
 }

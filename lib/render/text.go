@@ -128,7 +128,15 @@ type table struct {
 	rows  [][]string
 }
 
-func (t table) String() string {
+// repeat writes n copies of c (strings.Repeat would allocate each run).
+func repeat(b *strings.Builder, c byte, n int) {
+	for range n {
+		b.WriteByte(c)
+	}
+}
+
+// writeTo writes the table to b (the report itself, not a copy of it).
+func (t table) writeTo(b *strings.Builder) {
 	widths := make([]int, len(t.head))
 	for i, h := range t.head {
 		widths[i] = max(cellWidth(h), 3)
@@ -138,31 +146,37 @@ func (t table) String() string {
 			widths[i] = max(widths[i], cellWidth(c))
 		}
 	}
-	var b strings.Builder
 	row := func(cells []string) {
-		b.WriteString("|")
+		b.WriteByte('|')
 		for i, c := range cells {
-			gap := strings.Repeat(" ", widths[i]-cellWidth(c))
+			gap := widths[i] - cellWidth(c)
+			b.WriteByte(' ')
 			if i < len(t.right) && t.right[i] {
-				b.WriteString(" " + gap + c + " |")
+				repeat(b, ' ', gap)
+				b.WriteString(c)
 			} else {
-				b.WriteString(" " + c + gap + " |")
+				b.WriteString(c)
+				repeat(b, ' ', gap)
 			}
+			b.WriteString(" |")
 		}
-		b.WriteString("\n")
+		b.WriteByte('\n')
 	}
 	row(t.head)
-	b.WriteString("|")
+	b.WriteByte('|')
 	for i := range t.head {
 		if i < len(t.right) && t.right[i] {
-			b.WriteString(" " + strings.Repeat("-", widths[i]-1) + ": |")
+			b.WriteByte(' ')
+			repeat(b, '-', widths[i]-1)
+			b.WriteString(": |")
 		} else {
-			b.WriteString(" :" + strings.Repeat("-", widths[i]-1) + " |")
+			b.WriteString(" :")
+			repeat(b, '-', widths[i]-1)
+			b.WriteString(" |")
 		}
 	}
-	b.WriteString("\n")
+	b.WriteByte('\n')
 	for _, r := range t.rows {
 		row(r)
 	}
-	return b.String()
 }
