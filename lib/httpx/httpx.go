@@ -448,7 +448,16 @@ func secretName(low string) bool {
 // exchange's "token") to the known secrets.
 func registerMinted(body []byte) {
 	b := bytes.TrimSpace(body)
-	if len(b) == 0 || b[0] != '{' || len(b) > 64<<10 || !gjson.ValidBytes(b) {
+	if len(b) == 0 || b[0] != '{' || len(b) > 64<<10 {
+		return
+	}
+	// Most 2xx bodies hand out no token: every key looked for ends in
+	// "token", so a body without that word, nor a \u escape that could spell
+	// it, is not scanned twice more (validated, then queried).
+	if !bytes.Contains(b, []byte("token")) && !bytes.Contains(b, []byte(`\u`)) {
+		return
+	}
+	if !gjson.ValidBytes(b) {
 		return
 	}
 	for _, r := range gjson.GetManyBytes(b, "access_token", "refresh_token", "id_token", "token") {

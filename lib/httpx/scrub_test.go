@@ -82,3 +82,29 @@ func TestTruncateScrubsBeforeCutting(t *testing.T) {
 		t.Errorf("len %d", len(got))
 	}
 }
+
+// TestRegisterMinted: the tokens of a 2xx JSON object become known secrets,
+// whether its keys are written plainly or with escapes; other bodies
+// register nothing.
+func TestRegisterMinted(t *testing.T) {
+	for _, c := range []struct {
+		name, body, secret string
+		known              bool
+	}{
+		{"access token", `{"access_token":"ya29.Qa7PlainAccessK1x9","expires_in":3599}`, "ya29.Qa7PlainAccessK1x9", true},
+		{"refresh and id", ` {"id_token":"eyJWz3IdTokenR8","refresh_token":"1//0gHv5RefreshT2"}`, "1//0gHv5RefreshT2", true},
+		{"token exchange", `{"token":"tid=Xc4ExchangeU3;exp=1"}`, "tid=Xc4ExchangeU3;exp=1", true},
+		{"escaped key", `{"access\u005ftoken":"ya29.Lm2EscapedKeyV4"}`, "ya29.Lm2EscapedKeyV4", true},
+		{"escaped word", `{"\u0074oken":"tid=Nb6EscapedWordW5"}`, "tid=Nb6EscapedWordW5", true},
+		{"no token key", `{"session":"Pq8SessionOnlyY6zz"}`, "Pq8SessionOnlyY6zz", false},
+		{"not an object", `["access_token","Rs0ArrayOnlyZ7zzzz"]`, "Rs0ArrayOnlyZ7zzzz", false},
+		{"invalid JSON", `{"access_token":"Tu1InvalidOnlyA8zz"`, "Tu1InvalidOnlyA8zz", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			registerMinted([]byte(c.body))
+			if known := quota.ScrubKnown(c.secret) != c.secret; known != c.known {
+				t.Errorf("%s: secret known = %v, want %v", c.body, known, c.known)
+			}
+		})
+	}
+}
