@@ -55,21 +55,28 @@ func TestFakeCountsPeakAndTotal(t *testing.T) {
 	}
 }
 
+// googleFixture is n Antigravity accounts in a fresh HOME and the Google
+// fake answering them with the given latency, closed when tb ends.
+func googleFixture(tb testing.TB, n int, latency time.Duration) (auth.Paths, *Fake) {
+	tb.Helper()
+	paths, err := GoogleHome(tb.TempDir(), n)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	f, err := Start(latency, Google())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(f.Close)
+	return paths, f
+}
+
 // TestGoogleFixtureReport runs the real Antigravity platform over the
 // fixture HOME and the Google fake: every account is reported, each with
 // one token, one models, one summary and one plan request.
 func TestGoogleFixtureReport(t *testing.T) {
 	const n = 20
-	home := t.TempDir()
-	paths, err := GoogleHome(home, n)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := Start(0, Google())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	paths, f := googleFixture(t, n, 0)
 	set := GoogleSettings(f.URL)
 	d := provider.Deps{HTTP: httpx.New(5 * time.Second), Auth: auth.NewStore(paths),
 		Settings: provider.Settings{Getenv: func(string) string { return "" }, File: set}}

@@ -14,23 +14,13 @@ import (
 // fakes answer, collected once): the last step of the report's critical
 // path, after every account has answered.
 func BenchmarkRenderManyAccounts(b *testing.B) {
-	home := b.TempDir()
-	paths, err := GoogleHome(home, 500)
-	if err != nil {
-		b.Fatal(err)
-	}
-	f, err := Start(0, Google())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
+	paths, f := googleFixture(b, 500, 0)
 	svc := service(paths, GoogleSettings(f.URL))
 	rep := svc.Collect(context.Background(), report.Request{})
 	if rep.Failed() || len(rep.Results) != 1 || len(rep.Results[0].Accounts) != 500 {
 		b.Fatalf("the 500-account report failed or is incomplete: %+v", rep.Results)
 	}
 	loc := i18n.New("en")
-	b.ResetTimer()
 	for b.Loop() {
 		render.Markdown(rep, loc, render.Options{Now: time.Now(), Location: time.UTC})
 	}
