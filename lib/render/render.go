@@ -159,6 +159,7 @@ type writer struct {
 }
 
 func (w *writer) line(s string) { w.b.WriteString(s); w.b.WriteByte('\n') }
+func (w *writer) blank()        { w.b.WriteByte('\n') }
 
 // String is what was written, ending in exactly one newline; a slice of
 // the builder's bytes where it already ends in one or more (a large
@@ -171,7 +172,6 @@ func (w *writer) String() string {
 	}
 	return t + "\n"
 }
-func (w *writer) blank() { w.b.WriteByte('\n') }
 
 func (w *writer) color(c, s string) string {
 	if !w.opts.Color {
@@ -258,9 +258,9 @@ func Markdown(rep quota.Report, loc *i18n.Localizer, opts Options) string {
 }
 
 // parallelAccounts is the number of a platform's accounts from which
-// they are rendered on every core: a block of accounts costs about 90 µs
-// (500 Google accounts: ~45 ms on one core, at the end of the report's
-// critical path), a goroutine a few.
+// they are rendered on every core: an account's block costs tens of µs
+// (500 Google accounts: ~35 ms on one core, at the end of the report's
+// critical path), a goroutine about one.
 const parallelAccounts = 64
 
 // cores is runtime.GOMAXPROCS; the tests vary it to compare a parallel
