@@ -5,10 +5,15 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -341,5 +346,62 @@ func TestOptionsBeforeCommand(t *testing.T) {
 	code, out, errOut := runCLI(t, "", nil, "--lang", "fr", "version")
 	if code != ExitOK || !strings.Contains(out, "mystatus") || errOut != "" {
 		t.Errorf("--lang fr version: exit %d\n%s\n%s", code, out, errOut)
+	}
+}
+
+// TestOneShotReportClosesIdleConnections: once a one-shot report is
+// collected, its keep-alive connections are closed (before rendering,
+// which then has their memory), not left open until the process exits.
+func TestOneShotReportClosesIdleConnections(t *testing.T) {
+	var mu sync.Mutex
+	open := map[net.Conn]bool{}
+	closed := make(chan struct{}, 16)
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"code":200,"msg":"ok","data":{"limits":[]},"success":true}`)
+	}))
+	srv.Config.ConnState = func(c net.Conn, s http.ConnState) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch s {
+		case http.StateNew:
+			open[c] = true
+		case http.StateClosed, http.StateHijacked:
+			if open[c] {
+				delete(open, c)
+				closed <- struct{}{}
+			}
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	home := t.TempDir()
+	dir := filepath.Join(home, ".local", "share", "opencode")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "auth.json"), []byte(`{"zhipuai-coding-plan":{"type":"api","key":"sk-idle-0001.abcdefghijklmnop"}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	runCLI(t, home, map[string]string{"MYSTATUS_ZHIPU_BASE_URL": srv.URL})
+	mu.Lock()
+	n := len(open) + len(closed)
+	mu.Unlock()
+	if n == 0 {
+		t.Fatal("the report made no request to the loopback platform")
+	}
+	deadline := time.After(10 * time.Second) // a bound, not a wait: closes arrive at once
+	for {
+		mu.Lock()
+		left := len(open)
+		mu.Unlock()
+		if left == 0 {
+			return
+		}
+		select {
+		case <-closed:
+		case <-deadline:
+			t.Fatalf("%d connections still open after the report returned", left)
+		}
 	}
 }

@@ -211,6 +211,10 @@ func refuseRedirect(req *http.Request, via []*http.Request) error {
 	return e
 }
 
+// CloseIdle closes the client's idle keep-alive connections; later
+// requests dial anew.
+func (c *Client) CloseIdle() { c.HTTP.CloseIdleConnections() }
+
 // Get sends one GET with headers. Platforms with a fallback of their own
 // (host lists, token cascades) use it; single-endpoint platforms use
 // [Client.GetRetry].
