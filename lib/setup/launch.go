@@ -38,12 +38,31 @@ func DetectLaunch(exe string, client Client, lookPath func(string) (string, erro
 }
 
 // inBuildCache: `go run` links into a go-build* directory of the temporary
-// directory (or GOTMPDIR); the build cache itself is GOCACHE/go-build.
+// directory (or GOTMPDIR), and since Go 1.24 keeps the executable in the
+// build cache, GOCACHE/<2 hex>/<64 hex>-d/<name>; GOCACHE is
+// ~/.cache/go-build by default but may be any directory (CI sets it), so
+// the entry's shape is what tells.
 func inBuildCache(slash string) bool {
-	for _, el := range strings.Split(slash, "/") {
+	els := strings.Split(slash, "/")
+	for i, el := range els {
 		if strings.HasPrefix(el, "go-build") {
+			return true
+		}
+		if i > 0 && i < len(els)-1 && len(els[i-1]) == 2 && isHex(els[i-1]) &&
+			len(el) == 66 && strings.HasSuffix(el, "-d") && isHex(el[:64]) {
 			return true
 		}
 	}
 	return false
+}
+
+// isHex reports whether s is lowercase hexadecimal, as the cache names
+// its entries.
+func isHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return s != ""
 }

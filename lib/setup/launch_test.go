@@ -24,6 +24,13 @@ func TestDetectLaunch(t *testing.T) {
 		{"go run, installed too", "/tmp/go-build123/b001/exe/mystatus", onPath, Launch{Command: "mystatus"}, false},
 		{"go run, not installed", "/tmp/go-build123/b001/exe/mystatus", nowhere, Launch{}, true},
 		{"go run, PATH names another build", "/tmp/go-build1/b001/exe/mystatus", func(string) (string, error) { return "/tmp/go-build2/b001/exe/mystatus", nil }, Launch{}, true},
+		// Go 1.24+: go run's executable stays in the build cache, which
+		// GOCACHE may put anywhere (here /ci/cache).
+		{"go run, cached, custom GOCACHE", "/ci/cache/a7/a706004c822817230cbb416b90503c8ae6efb95e218ce914248bf5891409b26f-d/mystatus", onPath, Launch{Command: "mystatus"}, false},
+		{"go run, cached, not installed", "/ci/cache/a7/a706004c822817230cbb416b90503c8ae6efb95e218ce914248bf5891409b26f-d/mystatus", nowhere, Launch{}, true},
+		{"go run, cached, default GOCACHE", "/home/u/.cache/go-build/a7/a706004c822817230cbb416b90503c8ae6efb95e218ce914248bf5891409b26f-d/mystatus", onPath, Launch{Command: "mystatus"}, false},
+		{"go run, cached on windows", `C:\ci\cache\a7\a706004c822817230cbb416b90503c8ae6efb95e218ce914248bf5891409b26f-d\mystatus.exe`, nowhere, Launch{}, true},
+		{"hex-named folders are not the cache", "/opt/a7/a706004c822817230cbb416b90503c8ae6efb95e218ce914248bf5891409b26f/mystatus", nowhere, Launch{Command: "/opt/a7/a706004c822817230cbb416b90503c8ae6efb95e218ce914248bf5891409b26f/mystatus"}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
