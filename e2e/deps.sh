@@ -8,6 +8,9 @@
 # npm waits on the network and the disk (~1.8 GB unpacked), the Go tests on
 # the cores.
 #
+# Delete a tree's node_modules to force its reinstall (after clearing npm's
+# cache, say: the offline install test of e2e/install reads that cache).
+#
 # usage: e2e/deps.sh [node|agents|install]...   (no argument: all three)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
