@@ -393,6 +393,34 @@ func (l *Localizer) n(id string, count any, data map[string]any) string {
 
 // Match maps a language preference to a supported language code.
 func Match(pref string) string {
+	matchMu.Lock()
+	l, ok := matched[pref]
+	matchMu.Unlock()
+	if ok {
+		return l
+	}
+	l = match(pref)
+	matchMu.Lock()
+	if len(matched) >= matchedSize {
+		clear(matched)
+	}
+	matched[pref] = l
+	matchMu.Unlock()
+	return l
+}
+
+// matched remembers Match's answers: parsing a BCP 47 tag and matching it
+// costs ~2 µs and 11 allocations, and the host matches the same few
+// preferences on every call. Bounded (emptied when full), since a client
+// may send any string.
+var (
+	matchMu sync.Mutex
+	matched = map[string]string{}
+)
+
+const matchedSize = 256
+
+func match(pref string) string {
 	n := Normalize(pref)
 	if n == "" {
 		return Languages[0]

@@ -2,6 +2,7 @@ package i18n
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"regexp"
 	"sort"
@@ -173,6 +174,30 @@ func TestDetect(t *testing.T) {
 		got := Detect(tt.explicit, func(k string) string { return tt.env[k] })
 		if got != tt.want {
 			t.Errorf("Detect(%q, %v) = %q, want %q", tt.explicit, tt.env, got, tt.want)
+		}
+	}
+}
+
+// TestMatchRemembers: Match answers as the matcher does, the first time
+// and every time after (remembered), and remembers at most matchedSize
+// preferences.
+func TestMatchRemembers(t *testing.T) {
+	want := map[string]string{"": "en", "fr": "fr", "fr_CA.UTF-8": "fr", "zh-Hant-TW": "zh", "zh_CN.UTF-8": "zh",
+		"de": "en", "en-GB": "en", "POSIX": "en", "xx-invalid-!!": "en", " FR ": "fr"}
+	for range 3 {
+		for pref, lang := range want {
+			if got := Match(pref); got != lang || got != match(pref) {
+				t.Errorf("Match(%q) = %q, want %q (unremembered: %q)", pref, got, lang, match(pref))
+			}
+		}
+	}
+	for i := range 3 * matchedSize {
+		Match(fmt.Sprintf("x-%d", i))
+		matchMu.Lock()
+		n := len(matched)
+		matchMu.Unlock()
+		if n > matchedSize {
+			t.Fatalf("%d preferences remembered, over %d", n, matchedSize)
 		}
 	}
 }
