@@ -168,8 +168,34 @@ type Localizer struct {
 	// go-i18n matches the language and executes a text/template on every
 	// call (about 1.5 µs and 9 allocations), and a report of 500 accounts
 	// renders the same countdowns and labels thousands of times.
-	memoMu sync.RWMutex
-	memo   map[string]string
+	memo remembered
+}
+
+// remembered is a bounded map of computed strings: emptied when it holds
+// size entries, so it stays small whatever keys callers bring.
+type remembered struct {
+	mu   sync.RWMutex
+	m    map[string]string
+	size int
+}
+
+// recall returns the string remembered under key, or computes and
+// remembers it. A []byte key is looked up without being copied.
+func recall[K string | []byte](r *remembered, key K, compute func() string) string {
+	r.mu.RLock()
+	s, ok := r.m[string(key)]
+	r.mu.RUnlock()
+	if ok {
+		return s
+	}
+	s = compute()
+	r.mu.Lock()
+	if r.m == nil || len(r.m) >= r.size {
+		r.m = make(map[string]string, 64)
+	}
+	r.m[string(key)] = s
+	r.mu.Unlock()
+	return s
 }
 
 // memoSize bounds a localizer's memo; it is emptied when full, so a
@@ -227,20 +253,7 @@ func memoized[K string | []byte](l *Localizer, key K, keyed bool, render func() 
 	if !keyed {
 		return render()
 	}
-	l.memoMu.RLock()
-	s, ok := l.memo[string(key)]
-	l.memoMu.RUnlock()
-	if ok {
-		return s
-	}
-	s = render()
-	l.memoMu.Lock()
-	if l.memo == nil || len(l.memo) >= memoSize {
-		l.memo = make(map[string]string, 64)
-	}
-	l.memo[string(key)] = s
-	l.memoMu.Unlock()
-	return s
+	return recall(&l.memo, key, render)
 }
 
 // New returns the localizer for lang (any BCP 47 or POSIX form; an
@@ -255,7 +268,7 @@ func New(lang string) *Localizer {
 	// A broken catalog still gives a localizer: messages fall back to
 	// English or to their IDs, and the catalog tests report the error.
 	b, _ := bundleFor(l)
-	loc := &Localizer{lang: l, loc: goi18n.NewLocalizer(b, l)}
+	loc := &Localizer{lang: l, loc: goi18n.NewLocalizer(b, l), memo: remembered{size: memoSize}}
 	localizers[l] = loc
 	return loc
 }
@@ -393,30 +406,13 @@ func (l *Localizer) n(id string, count any, data map[string]any) string {
 
 // Match maps a language preference to a supported language code.
 func Match(pref string) string {
-	matchMu.Lock()
-	l, ok := matched[pref]
-	matchMu.Unlock()
-	if ok {
-		return l
-	}
-	l = match(pref)
-	matchMu.Lock()
-	if len(matched) >= matchedSize {
-		clear(matched)
-	}
-	matched[pref] = l
-	matchMu.Unlock()
-	return l
+	return recall(&matched, pref, func() string { return match(pref) })
 }
 
 // matched remembers Match's answers: parsing a BCP 47 tag and matching it
 // costs ~2 µs and 11 allocations, and the host matches the same few
-// preferences on every call. Bounded (emptied when full), since a client
-// may send any string.
-var (
-	matchMu sync.Mutex
-	matched = map[string]string{}
-)
+// preferences on every call. Bounded, since a client may send any string.
+var matched = remembered{size: matchedSize}
 
 const matchedSize = 256
 

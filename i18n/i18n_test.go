@@ -178,6 +178,13 @@ func TestDetect(t *testing.T) {
 	}
 }
 
+// len is the number of entries r remembers.
+func (r *remembered) len() int {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return len(r.m)
+}
+
 // TestMatchRemembers: Match answers as the matcher does, the first time
 // and every time after (remembered), and remembers at most matchedSize
 // preferences.
@@ -193,9 +200,7 @@ func TestMatchRemembers(t *testing.T) {
 	}
 	for i := range 3 * matchedSize {
 		Match(fmt.Sprintf("x-%d", i))
-		matchMu.Lock()
-		n := len(matched)
-		matchMu.Unlock()
+		n := matched.len()
 		if n > matchedSize {
 			t.Fatalf("%d preferences remembered, over %d", n, matchedSize)
 		}
@@ -317,9 +322,7 @@ func TestMemo(t *testing.T) {
 	for i := range memoSize + 10 {
 		en.N("unit.minutes", i, nil)
 	}
-	en.memoMu.RLock()
-	n := len(en.memo)
-	en.memoMu.RUnlock()
+	n := en.memo.len()
 	if n > memoSize {
 		t.Errorf("memo holds %d renderings, bound %d", n, memoSize)
 	}
