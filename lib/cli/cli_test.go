@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -356,9 +355,14 @@ func TestOneShotReportClosesIdleConnections(t *testing.T) {
 	var mu sync.Mutex
 	open := map[net.Conn]bool{}
 	closed := make(chan struct{}, 16)
+	// A real recorded Z.ai quota body (lib/provider/zhipu/testdata/SOURCES.md).
+	body, err := os.ReadFile(filepath.Join("..", "provider", "zhipu", "testdata", "zai_openusage_three_limits.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		io.WriteString(w, `{"code":200,"msg":"ok","data":{"limits":[]},"success":true}`)
+		w.Write(body)
 	}))
 	srv.Config.ConnState = func(c net.Conn, s http.ConnState) {
 		mu.Lock()
